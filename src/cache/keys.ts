@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { MetricQuery } from '../sources/source.js';
+
+/**
+ * Cache keys for source queries. Two requests that would send the same thing upstream get the same
+ * key: filters and their values are sorted, parameter objects are written with sorted keys, and the
+ * range is the one the resolver already aligned to the interval. The credential identity is part
+ * of the key so no cached answer crosses tenants or API keys.
+ */
+export function queryCacheKey(sourceId: string, identity: string, query: MetricQuery): string {
+  const normalised = stableStringify({
+    metrics: query.metrics,
+    from: query.range.from,
+    to: query.range.to,
+    interval: query.intervalMs ?? null,
+    filters: [...query.filters]
+      .map((filter) => ({ key: filter.key, values: [...filter.values].sort(), exclude: filter.exclude }))
+      .sort((a, b) => (a.key === b.key ? Number(a.exclude) - Number(b.exclude) : a.key < b.key ? -1 : 1)),
+    params: query.params ?? null,
+  });
+  const digest = createHash('sha256').update(identity).update('\0').update(normalised).digest('base64url');
+  return `q:${sourceId}:${digest.slice(0, 32)}`;
+}
+
+/** JSON with object keys sorted at every depth; undefined members are dropped as JSON does. */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => stableStringify(item)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, member]) => member !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${stableStringify(member)}`).join(',')}}`;
+}

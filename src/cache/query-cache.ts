@@ -1,0 +1,103 @@
+import type { MetricQuery, MetricSource, QueryContext, QueryResult } from '../sources/source.js';
+import type { Series } from '../core/series.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { queryCacheKey } from './keys.js';
+import { SingleFlight } from './single-flight.js';
+import type { CacheStore } from './store.js';
+import { cacheTtlMs, type CachePolicy } from './ttl.js';
+
+export interface QueryCacheOptions {
+  store: CacheStore;
+  metrics: GatewayMetrics;
+  /** The policy for a source, or undefined when its answers must not be cached. */
+  policyFor: (source: MetricSource) => CachePolicy | undefined;
+  now?: () => number;
+}
+
+/**
+ * Sits between the per-request loaders and the adapters. For a batch of queries to one source it
+ * answers what it can from the store, joins identical queries already on their way upstream
+ * (single-flight across requests), and sends only the rest to the adapter, in one call. Errors are
+ * never cached.
+ */
+export class QueryCache {
+  readonly store: CacheStore;
+  readonly #metrics: GatewayMetrics;
+  readonly #policyFor: (source: MetricSource) => CachePolicy | undefined;
+  readonly #now: () => number;
+  readonly #flight = new SingleFlight<QueryResult>();
+
+  constructor(options: QueryCacheOptions) {
+    this.store = options.store;
+    this.#metrics = options.metrics;
+    this.#policyFor = options.policyFor;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async query(source: MetricSource, identity: string, queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]> {
+    const policy = this.#policyFor(source);
+    if (!policy) return callSource(source, queries, ctx);
+
+    const keys = queries.map((query) => queryCacheKey(source.id, identity, query));
+    const results = new Array<QueryResult | Promise<QueryResult> | undefined>(queries.length);
+
+    const cached = await Promise.all(keys.map((key) => (this.#flight.peek(key) ? undefined : this.store.get(key))));
+    const misses: number[] = [];
+    const settlers: Array<(outcome: Promise<QueryResult>) => void> = [];
+    keys.forEach((key, i) => {
+      const hit = cached[i];
+      if (hit !== undefined) {
+        results[i] = JSON.parse(hit) as Series[];
+        this.#count(source, 'hit');
+        return;
+      }
+      const settle = this.#flight.claim(key);
+      if (settle) {
+        misses.push(i);
+        settlers.push(settle);
+        this.#count(source, 'miss');
+      } else {
+        results[i] = this.#flight.peek(key)!;
+        this.#count(source, 'coalesced');
+      }
+    });
+
+    if (misses.length > 0) {
+      const now = this.#now();
+      const fresh = callSource(source, misses.map((i) => queries[i]!), ctx);
+      misses.forEach((queryIndex, j) => {
+        const outcome = fresh.then((answers) => answers[j]!);
+        settlers[j]!(outcome);
+        results[queryIndex] = outcome;
+        void outcome.then((answer) => {
+          if (answer instanceof Error) return;
+          const ttl = cacheTtlMs(queries[queryIndex]!.range, now, policy);
+          return this.store.set(keys[queryIndex]!, JSON.stringify(answer), ttl);
+        });
+      });
+    }
+    return Promise.all(results as Array<QueryResult | Promise<QueryResult>>);
+  }
+
+  #count(source: MetricSource, result: 'hit' | 'miss' | 'coalesced'): void {
+    this.#metrics.cacheLookups.inc({ source: source.id, result });
+  }
+}
+
+/**
+ * Calls the adapter and holds it to its contract: exactly one answer per query. An adapter that
+ * throws, or miscounts, fails every query of the batch with an error instead of hanging them.
+ */
+async function callSource(source: MetricSource, queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]> {
+  try {
+    const answers = await source.query(queries, ctx);
+    if (answers.length !== queries.length) {
+      const error = new Error(`source ${source.id} answered ${answers.length} of ${queries.length} queries`);
+      return queries.map(() => error);
+    }
+    return answers;
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    return queries.map(() => failure);
+  }
+}

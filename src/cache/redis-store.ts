@@ -1,0 +1,116 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import type { CacheHealth, CacheStore } from './store.js';
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Prefix for every key this gateway writes. @default "mg:" */
+  keyPrefix?: string;
+  /**
+   * Longest a cache command may take before the request goes on uncached. ioredis's defaults
+   * would queue and retry a command against a dead Redis for about ten seconds.
+   * @default 100
+   */
+  commandTimeoutMs?: number;
+  /** After a failure, how long to skip Redis entirely before trying again. @default 1000 */
+  backoffMs?: number;
+  log: Logger;
+  /** Called for every failed command (metrics). */
+  onError?: (operation: 'get' | 'set') => void;
+}
+
+/**
+ * The shared cache. It fails open: any Redis problem (down, slow, refusing) turns into a miss within
+ * `commandTimeoutMs`, the gateway answers from the source, and /health says the cache is degraded.
+ * After one failure the store stops asking for `backoffMs`, so a hung Redis costs one timeout per
+ * second, not one per request.
+ */
+export class RedisStore implements CacheStore {
+  readonly kind = 'redis' as const;
+  readonly #redis: Redis;
+  readonly #timeoutMs: number;
+  readonly #backoffMs: number;
+  readonly #log: Logger;
+  readonly #onError: ((operation: 'get' | 'set') => void) | undefined;
+  #skipUntil = 0;
+  #lastError: string | undefined;
+
+  constructor(options: RedisStoreOptions) {
+    this.#timeoutMs = options.commandTimeoutMs ?? 100;
+    this.#backoffMs = options.backoffMs ?? 1000;
+    this.#log = options.log;
+    this.#onError = options.onError;
+    const redisOptions: RedisOptions = {
+      keyPrefix: options.keyPrefix ?? 'mg:',
+      commandTimeout: this.#timeoutMs,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 2000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    };
+    this.#redis = new Redis(options.url, redisOptions);
+    this.#redis.on('error', (error: Error) => this.#failed(error));
+    this.#redis.on('ready', () => {
+      if (this.#lastError) this.#log.info('redis cache is back');
+      this.#lastError = undefined;
+      this.#skipUntil = 0;
+    });
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    if (!this.#usable()) return undefined;
+    try {
+      const value = await this.#bounded(this.#redis.get(key));
+      return value ?? undefined;
+    } catch (error) {
+      this.#failed(error as Error);
+      this.#onError?.('get');
+      return undefined;
+    }
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    if (!this.#usable()) return;
+    try {
+      await this.#bounded(this.#redis.set(key, value, 'PX', Math.max(1, Math.round(ttlMs))));
+    } catch (error) {
+      this.#failed(error as Error);
+      this.#onError?.('set');
+    }
+  }
+
+  health(): CacheHealth {
+    const healthy = this.#redis.status === 'ready' && this.#lastError === undefined;
+    const out: CacheHealth = { kind: 'redis', healthy };
+    if (!healthy) out.message = this.#lastError ?? `redis connection is ${this.#redis.status}`;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#bounded(this.#redis.quit());
+    } catch {
+      this.#redis.disconnect();
+    }
+  }
+
+  #usable(): boolean {
+    return this.#redis.status === 'ready' && Date.now() >= this.#skipUntil;
+  }
+
+  /** ioredis's commandTimeout covers sent commands; this also covers a stalled socket write. */
+  #bounded<T>(promise: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`redis command took over ${this.#timeoutMs} ms`)), this.#timeoutMs + 20);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  #failed(error: Error): void {
+    this.#skipUntil = Date.now() + this.#backoffMs;
+    const message = error.message.replace(/\/\/[^@/]*@/, '//');
+    if (this.#lastError !== message) this.#log.warn({ err: message }, 'redis cache unavailable; answering uncached');
+    this.#lastError = message;
+  }
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { parseDuration, DURATION_FORMS } from '../core/duration.js';
+
+/**
+ * gateway.yaml, validated. Objects are strict: a misspelt key is an error, not a silently ignored
+ * setting. Durations take the same forms as the GraphQL `Duration` scalar and come out as ms.
+ */
+
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  try {
+    return parseDuration(value, 'value');
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `must be ${DURATION_FORMS}; got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+});
+
+const positiveInt = z.number().int().positive();
+
+const cacheTtl = z.union([
+  z.literal(false),
+  z.literal(0),
+  z.strictObject({
+    /** TTL while the window touches now. */
+    open: duration.optional(),
+    /** TTL once the window is over. */
+    closed: duration.optional(),
+  }),
+]);
+
+const sourceBase = {
+  id: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, 'must start with a letter and use letters, digits, _ or -'),
+  /** Whole-call timeout for one upstream request. */
+  timeoutMs: positiveInt.optional(),
+  /** Retries for idempotent reads that failed with a retryable error. */
+  retries: z.number().int().min(0).max(5).optional(),
+  /** `false` or 0 turns caching off for this source; an object overrides the global TTLs. */
+  cacheTtl: cacheTtl.optional(),
+};
+
+export const nativeSourceSchema = z.strictObject({
+  ...sourceBase,
+  kind: z.literal('native'),
+  /** @default 10000 */
+  maxSeries: positiveInt.optional(),
+  /** @default 1000 */
+  maxPointsPerSeries: positiveInt.optional(),
+});
+
+export const sourceSchema = z.discriminatedUnion('kind', [nativeSourceSchema]);
+
+export const configSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65535).default(4000),
+    host: z.string().min(1).default('0.0.0.0'),
+    redis: z
+      .strictObject({
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+        /** @default "mg:" */
+        keyPrefix: z.string().optional(),
+        /** @default 100 */
+        commandTimeoutMs: positiveInt.optional(),
+      })
+      .optional(),
+    cache: z
+      .strictObject({
+        /** In-memory cache size when Redis is not configured. @default 10000 */
+        maxEntries: positiveInt.default(10_000),
+        /** @default 10s */
+        openTtl: duration.default(10_000),
+        /** @default 1h */
+        closedTtl: duration.default(3_600_000),
+        /** How far back from now a window still counts as open. @default 5m */
+        settle: duration.default(300_000),
+      })
+      .prefault({}),
+    log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+    /** Longest a graceful shutdown waits for open requests and streams. @default 10000 */
+    shutdownTimeoutMs: positiveInt.default(10_000),
+    /** Whether this is the built-in demo (seeded data, a live demo feed). */
+    demo: z.boolean().default(false),
+    sources: z.array(sourceSchema).min(1, 'at least one source is required'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.sources.forEach((source, i) => {
+      const first = seen.get(source.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `'${source.id}' is already used by sources[${first}]` });
+      } else {
+        seen.set(source.id, i);
+      }
+    });
+  });
+
+export type GatewayConfig = z.output<typeof configSchema>;
+export type GatewayConfigInput = z.input<typeof configSchema>;
+export type SourceConfig = GatewayConfig['sources'][number];
+export type NativeSourceConfig = z.output<typeof nativeSourceSchema>;

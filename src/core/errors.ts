@@ -1,0 +1,115 @@
+/**
+ * The gateway's error model. Every failure the gateway means to report is a GatewayError subclass
+ * with a stable code from a closed list; the code becomes `extensions.code` in GraphQL responses so
+ * clients can branch on it. Anything that is not a GatewayError is a bug and gets masked.
+ *
+ * Messages are written for the client: they restate what was expected and show the bad value, and
+ * never carry tokens or upstream URLs (those go to the server log only).
+ */
+
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UPSTREAM_AUTH_FAILED',
+  'UPSTREAM_NOT_FOUND',
+  'UPSTREAM_BAD_REQUEST',
+  'UPSTREAM_RATE_LIMITED',
+  'GATEWAY_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'CIRCUIT_BREAKER_OPEN',
+  'STALE_DATA',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface GatewayErrorOptions {
+  /** Id of the source the failure belongs to, when there is one. */
+  source?: string;
+  /** Argument or field the failure is about (`from`, `darktrace.did`, `labels.region`). */
+  field?: string;
+  cause?: unknown;
+}
+
+export abstract class GatewayError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly source: string | undefined;
+  readonly field: string | undefined;
+
+  constructor(message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.source = options.source;
+    this.field = options.field;
+  }
+
+  /** What goes into `extensions` next to the code. */
+  extensions(): Record<string, unknown> {
+    const out: Record<string, unknown> = { code: this.code };
+    if (this.source !== undefined) out.source = this.source;
+    if (this.field !== undefined) out.field = this.field;
+    return out;
+  }
+}
+
+export class BadUserInputError extends GatewayError {
+  readonly code = 'BAD_USER_INPUT' as const;
+}
+
+export class UpstreamAuthFailedError extends GatewayError {
+  readonly code = 'UPSTREAM_AUTH_FAILED' as const;
+}
+
+export class UpstreamNotFoundError extends GatewayError {
+  readonly code = 'UPSTREAM_NOT_FOUND' as const;
+}
+
+export class UpstreamBadRequestError extends GatewayError {
+  readonly code = 'UPSTREAM_BAD_REQUEST' as const;
+}
+
+export class UpstreamRateLimitedError extends GatewayError {
+  readonly code = 'UPSTREAM_RATE_LIMITED' as const;
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+    options: GatewayErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+  override extensions(): Record<string, unknown> {
+    const out = super.extensions();
+    if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
+    return out;
+  }
+}
+
+export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'total';
+
+export class GatewayTimeoutError extends GatewayError {
+  readonly code = 'GATEWAY_TIMEOUT' as const;
+  constructor(
+    message: string,
+    readonly phase: TimeoutPhase,
+    options: GatewayErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+  override extensions(): Record<string, unknown> {
+    return { ...super.extensions(), phase: this.phase };
+  }
+}
+
+export class UpstreamUnavailableError extends GatewayError {
+  readonly code = 'UPSTREAM_UNAVAILABLE' as const;
+}
+
+export class CircuitBreakerOpenError extends GatewayError {
+  readonly code = 'CIRCUIT_BREAKER_OPEN' as const;
+}
+
+export class StaleDataError extends GatewayError {
+  readonly code = 'STALE_DATA' as const;
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}

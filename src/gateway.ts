@@ -1,0 +1,197 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
+import { MemoryStore } from './cache/memory-store.js';
+import { QueryCache } from './cache/query-cache.js';
+import { RedisStore } from './cache/redis-store.js';
+import type { CacheStore } from './cache/store.js';
+import type { CachePolicy } from './cache/ttl.js';
+import type { GatewayConfig } from './config/schema.js';
+import type { GatewayFields } from './graphql/context.js';
+import { SeriesLoaders } from './graphql/loaders.js';
+import { createGatewaySchema } from './graphql/schema.js';
+import { useInputErrors } from './graphql/use-input-errors.js';
+import { useReportedErrors } from './graphql/use-reported-errors.js';
+import { useHealth } from './http/health.js';
+import { useReady } from './http/ready.js';
+import { requestInfo, useRequestLog } from './http/use-request-log.js';
+import { createSource } from './sources/create.js';
+import { checkHealth } from './sources/health.js';
+import { NativeSource } from './sources/native/adapter.js';
+import { seedDemoData, startDemoFeed } from './sources/native/seed.js';
+import { observeSource } from './sources/observed.js';
+import { SourceRegistry, type MetricSource, type SourceHealth } from './sources/source.js';
+import { createLogger } from './telemetry/log.js';
+import { GatewayMetrics } from './telemetry/metrics.js';
+
+export interface Gateway {
+  server: Server;
+  yoga: YogaServerInstance<object, GatewayFields>;
+  /** Base URL the gateway listens on, e.g. http://127.0.0.1:4000 */
+  url: string;
+  registry: SourceRegistry;
+  metrics: GatewayMetrics;
+  cache: QueryCache;
+  log: Logger;
+  /** Graceful stop: readiness off, streams completed, open requests drained within the deadline. */
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  log?: Logger;
+}
+
+const DEFAULT_QUERY = `# metric-gateway: one GraphQL endpoint for every metric source.
+{
+  sources { id kind healthy message }
+  metricData(source: "native", metric: "http_requests", from: "now-6h", interval: "1h",
+             filters: [{ key: "service", values: ["checkout"] }]) {
+    metric unit labels { key value } points { timestamp value }
+  }
+}
+`;
+
+/** The only place that wires parts together: config in, a listening gateway out. */
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const log = options.log ?? createLogger(config.log.level);
+  const metrics = new GatewayMetrics();
+  const store: CacheStore = config.redis
+    ? new RedisStore({
+        url: config.redis.url,
+        keyPrefix: config.redis.keyPrefix,
+        commandTimeoutMs: config.redis.commandTimeoutMs,
+        log: log.child({ component: 'cache' }),
+        onError: (operation) => metrics.cacheErrors.inc({ operation }),
+      })
+    : new MemoryStore({ maxEntries: config.cache.maxEntries });
+
+  const registry = new SourceRegistry(config.sources.map((source) => observeSource(createSource(source), metrics)));
+  const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl)]));
+  const cache = new QueryCache({
+    store,
+    metrics,
+    policyFor: (source) => (source.capabilities.cacheable ? policies.get(source.id) : undefined),
+  });
+
+  const stopDemo = config.demo ? startDemo(registry) : () => {};
+  const shutdown = new AbortController();
+  let ready = false;
+
+  const yoga = createYoga<object, GatewayFields>({
+    schema: createGatewaySchema(),
+    graphqlEndpoint: '/graphql',
+    // Yoga's own bare health check moves aside; /health is ours and reports sources and cache.
+    healthCheckEndpoint: '/livez',
+    landingPage: false,
+    graphiql: { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY },
+    renderGraphiQL,
+    multipart: false,
+    batching: false,
+    logging: yogaLogger(log),
+    context: ({ request }): GatewayFields => {
+      const { id, log: requestLog } = requestInfo(request, log);
+      const identity = 'anonymous';
+      const healthChecks = new Map<string, Promise<SourceHealth>>();
+      const reported: GraphQLError[] = [];
+      return {
+        requestId: id,
+        log: requestLog,
+        now: Date.now(),
+        identity,
+        registry,
+        cache,
+        metrics,
+        loaders: new SeriesLoaders(cache, identity, { signal: request.signal, log: requestLog }),
+        health: (source: MetricSource) => {
+          let check = healthChecks.get(source.id);
+          if (!check) healthChecks.set(source.id, (check = checkHealth(source)));
+          return check;
+        },
+        reported,
+        reportError: (error) => reported.push(error),
+        shutdownSignal: shutdown.signal,
+      };
+    },
+    plugins: [
+      useRequestLog({ log, metrics }),
+      useHealth({ registry, cache: store }),
+      useReady({ isReady: () => ready }),
+      useInputErrors(),
+      useReportedErrors(),
+    ],
+  });
+
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, yoga);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  ready = true;
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  log.info({ url, sources: registry.list().map((source) => source.id), cache: store.kind, demo: config.demo }, 'gateway listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      ready = false;
+      stopDemo();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Subscriptions watch this signal and send `complete` before their responses end.
+      shutdown.abort();
+      server.closeIdleConnections();
+      const drained = await Promise.race([
+        closed.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, false).unref()),
+      ]);
+      if (!drained) {
+        log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed; closing remaining connections');
+        server.closeAllConnections();
+        await closed;
+      }
+      await yoga.dispose();
+      await registry.close();
+      await store.close();
+      log.info('gateway stopped');
+    })());
+
+  return { server, yoga, url, registry, metrics, cache, log, close };
+}
+
+function cachePolicy(config: GatewayConfig, ttl: GatewayConfig['sources'][number]['cacheTtl']): CachePolicy | undefined {
+  if (ttl === false || ttl === 0) return undefined;
+  return {
+    openTtlMs: ttl?.open ?? config.cache.openTtl,
+    closedTtlMs: ttl?.closed ?? config.cache.closedTtl,
+    settleMs: config.cache.settle,
+  };
+}
+
+function startDemo(registry: SourceRegistry): () => void {
+  const stops: Array<() => void> = [];
+  for (const source of registry.list()) {
+    if (source instanceof NativeSource) {
+      seedDemoData(source, Date.now());
+      stops.push(startDemoFeed(source));
+    }
+  }
+  return () => stops.forEach((stop) => stop());
+}
+
+/** Yoga logs through pino: its `error` calls carry the unexpected (masked) errors. */
+function yogaLogger(log: Logger) {
+  const yogaLog = log.child({ component: 'yoga' });
+  return {
+    debug: (...args: unknown[]) => yogaLog.debug({ args }, 'yoga'),
+    info: (...args: unknown[]) => yogaLog.info({ args }, 'yoga'),
+    warn: (...args: unknown[]) => yogaLog.warn({ args }, 'yoga'),
+    error: (...args: unknown[]) => yogaLog.error({ err: args[0], args: args.slice(1) }, 'unexpected error'),
+  };
+}

@@ -1,0 +1,34 @@
+import type { GraphQLError } from 'graphql';
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { QueryCache } from '../cache/query-cache.js';
+import type { SourceHealth, SourceRegistry, MetricSource } from '../sources/source.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { SeriesLoaders } from './loaders.js';
+
+/** What every resolver gets. Built fresh per request: loaders are never shared across requests. */
+export interface GatewayFields {
+  requestId: string;
+  log: Logger;
+  /** One `now` for the whole request, so every relative time in it means the same instant. */
+  now: number;
+  /** Who is asking; part of every cache key so answers never cross identities. */
+  identity: string;
+  registry: SourceRegistry;
+  loaders: SeriesLoaders;
+  cache: QueryCache;
+  metrics: GatewayMetrics;
+  /** Health of a source, checked at most once per request. */
+  health(source: MetricSource): Promise<SourceHealth>;
+  /**
+   * Adds an error to the response without failing the field: for answers that are partly there
+   * (discovery across sources where one failed). useReportedErrors appends these to `errors`.
+   */
+  reportError(error: GraphQLError): void;
+  readonly reported: GraphQLError[];
+  /** Aborts when the gateway begins shutting down; streams end cleanly on it. */
+  shutdownSignal: AbortSignal;
+}
+
+/** The context resolvers see: yoga's own fields (request, params) plus the gateway's. */
+export type GatewayContext = YogaInitialContext & GatewayFields;

@@ -1,0 +1,487 @@
+import type { TimeSpec } from '../../core/time.js';
+import type { Decimal } from 'decimal.js';
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { Series as SeriesModel } from '../../core/series.js';
+import type { MetricSource as SourceModel, MetricDescriptor as MetricDescriptorModel } from '../../sources/source.js';
+import type { LabelModel, PointModel } from '../mappers.js';
+import type { GatewayContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An exact decimal number, sent as a string (`"10000.00"`) so no precision is lost; input also takes a number. */
+  Decimal: { input: Decimal; output: Decimal | string; }
+  /**
+   * A length of time. Input: `30s`, `5m`, `5min`, `1h`, `1hour`, `1d`, `7day`, `2w`, or a number of
+   * seconds. Output: the short form, like `5m`.
+   */
+  Duration: { input: number; output: number | string; }
+  /** Any JSON value. */
+  JSON: { input: unknown; output: unknown; }
+  /**
+   * A point in time. Input: ISO-8601 (`2026-11-01T12:00:00Z`; a time without a zone is UTC), epoch
+   * milliseconds (`1793534400000`), or relative to now (`now`, `now-15m`, `now-1d/d`; units s m h d w M y;
+   * `/unit` rounds down for `from` and up for `to`). Output: ISO-8601 UTC.
+   */
+  Time: { input: TimeSpec; output: Date | number | string; }
+};
+
+/** Mnemonic Argus metric search parameters. */
+export type ArgusParams = {
+  customer?: InputMaybe<Array<Scalars['String']['input']>>;
+  keys?: InputMaybe<Scalars['JSON']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  sortBy?: InputMaybe<Array<Scalars['String']['input']>>;
+  subCriteria?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** Darktrace /metricdata parameters, as the appliance names them. */
+export type DarktraceParams = {
+  applicationprotocol?: InputMaybe<Scalars['String']['input']>;
+  breachtimes?: InputMaybe<Scalars['Boolean']['input']>;
+  ddid?: InputMaybe<Scalars['Int']['input']>;
+  destinationport?: InputMaybe<Scalars['Int']['input']>;
+  devices?: InputMaybe<Array<Scalars['String']['input']>>;
+  did?: InputMaybe<Scalars['Int']['input']>;
+  fulldevicedetails?: InputMaybe<Scalars['Boolean']['input']>;
+  odid?: InputMaybe<Scalars['Int']['input']>;
+  port?: InputMaybe<Scalars['Int']['input']>;
+  protocol?: InputMaybe<Scalars['String']['input']>;
+  sourceport?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Dynatrace Metrics API v2 selectors, passed through. */
+export type DynatraceParams = {
+  entitySelector?: InputMaybe<Scalars['String']['input']>;
+  mzSelector?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Label = {
+  __typename?: 'Label';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+/** Keeps series whose label `key` has one of `values` (or, with `exclude`, none of them). */
+export type LabelFilter = {
+  exclude?: InputMaybe<Scalars['Boolean']['input']>;
+  key: Scalars['String']['input'];
+  values: Array<Scalars['String']['input']>;
+};
+
+/** A metric a source can answer for. */
+export type MetricDescriptor = {
+  __typename?: 'MetricDescriptor';
+  description?: Maybe<Scalars['String']['output']>;
+  /** The name to use in queries. */
+  name: Scalars['String']['output'];
+  source: Scalars['ID']['output'];
+  /** counter, gauge, histogram or summary, when the source says. */
+  type?: Maybe<Scalars['String']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+  /** The source's own name for it, when it differs. */
+  upstreamName?: Maybe<Scalars['String']['output']>;
+};
+
+export type MetricType =
+  | 'COUNTER'
+  | 'GAUGE'
+  | 'HISTOGRAM'
+  | 'SUMMARY';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Stores one point in the native collector (`source` picks one when several are configured). */
+  trackMetric: TrackResult;
+  /** Stores many points; a bad item fails alone and the good ones are stored. */
+  trackMetrics: TrackBatchResult;
+};
+
+
+export type MutationTrackMetricArgs = {
+  input: TrackMetricInput;
+  source?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationTrackMetricsArgs = {
+  inputs: Array<TrackMetricInput>;
+  source?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Point = {
+  __typename?: 'Point';
+  timestamp: Scalars['Time']['output'];
+  /** Null is a gap: the source had no data for this timestamp. */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * Series for one or more metrics from one source. Give `metric` or `metrics`. The range defaults to
+   * the last hour and must have `from` before `to`. With `interval` the series are resampled onto
+   * UTC-aligned steps; without it the source's own resolution is kept. Null when the source fails:
+   * the error names the source and its code, and the rest of the response is unaffected.
+   */
+  metricData?: Maybe<Array<Series>>;
+  /**
+   * Metric discovery. Without `source`, every source that supports discovery is asked; a source that
+   * fails adds an error and leaves the others' answers in place. `search` matches names and descriptions.
+   */
+  metrics?: Maybe<Array<MetricDescriptor>>;
+  /** Every configured source with its current health. */
+  sources: Array<Source>;
+};
+
+
+export type QueryMetricDataArgs = {
+  argus?: InputMaybe<ArgusParams>;
+  darktrace?: InputMaybe<DarktraceParams>;
+  dynatrace?: InputMaybe<DynatraceParams>;
+  filters?: InputMaybe<Array<LabelFilter>>;
+  from?: InputMaybe<Scalars['Time']['input']>;
+  interval?: InputMaybe<Scalars['Duration']['input']>;
+  metric?: InputMaybe<Scalars['String']['input']>;
+  metrics?: InputMaybe<Array<Scalars['String']['input']>>;
+  source: Scalars['ID']['input'];
+  to?: InputMaybe<Scalars['Time']['input']>;
+};
+
+
+export type QueryMetricsArgs = {
+  search?: InputMaybe<Scalars['String']['input']>;
+  source?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** One time series: a metric for one set of label values. */
+export type Series = {
+  __typename?: 'Series';
+  /** Step between points for regular series; null for raw points. */
+  interval?: Maybe<Scalars['Duration']['output']>;
+  label?: Maybe<Scalars['String']['output']>;
+  labels: Array<Label>;
+  metric: Scalars['String']['output'];
+  points: Array<Point>;
+  source: Scalars['ID']['output'];
+  /** Point times as epoch milliseconds, aligned with `values`. */
+  timestamps: Array<Scalars['Float']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+  /** The source's own name for the metric, when it differs from `metric`. */
+  upstreamMetric?: Maybe<Scalars['String']['output']>;
+  /** Point values aligned with `timestamps`; null is a gap, never a zero. */
+  values: Array<Maybe<Scalars['Float']['output']>>;
+};
+
+
+/** One time series: a metric for one set of label values. */
+export type SeriesLabelArgs = {
+  key: Scalars['String']['input'];
+};
+
+/** A configured metric source: one vendor appliance or tenant, or the gateway's own collector. */
+export type Source = {
+  __typename?: 'Source';
+  healthy: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  kind: SourceKind;
+  /** How long the health check took, in milliseconds. */
+  latencyMs?: Maybe<Scalars['Int']['output']>;
+  /** Why the source is unhealthy, or a short status line. */
+  message?: Maybe<Scalars['String']['output']>;
+};
+
+export type SourceKind =
+  | 'ARGUS'
+  | 'DARKTRACE'
+  | 'DYNATRACE'
+  | 'NATIVE';
+
+export type TrackBatchResult = {
+  __typename?: 'TrackBatchResult';
+  failed: Scalars['Int']['output'];
+  results: Array<TrackItemResult>;
+  success: Scalars['Boolean']['output'];
+  successful: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type TrackItemResult = {
+  __typename?: 'TrackItemResult';
+  /** Why this item was refused; null when it was stored. */
+  error?: Maybe<Scalars['String']['output']>;
+  index: Scalars['Int']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  success: Scalars['Boolean']['output'];
+};
+
+/**
+ * One pushed point. The name is sanitised as Prometheus requires (characters outside [A-Za-z0-9_]
+ * become `_`; a name not starting with a letter gets a `metric_` prefix). A COUNTER value is an
+ * increment (>= 0); gauges are the current value; histograms and summaries are one observation.
+ */
+export type TrackMetricInput = {
+  /** What the metric measures; becomes its description and Prometheus HELP. */
+  help?: InputMaybe<Scalars['String']['input']>;
+  /** Label names to string values. */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  name: Scalars['String']['input'];
+  service?: InputMaybe<Scalars['String']['input']>;
+  tenantId?: InputMaybe<Scalars['String']['input']>;
+  /** When it happened; defaults to now. */
+  timestamp?: InputMaybe<Scalars['Time']['input']>;
+  type?: InputMaybe<MetricType>;
+  /** Unit of the value (ms, bytes, requests); kept per metric. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+  value: Scalars['Float']['input'];
+};
+
+export type TrackResult = {
+  __typename?: 'TrackResult';
+  message: Scalars['String']['output'];
+  /** The stored metric name after sanitising. */
+  name: Scalars['String']['output'];
+  success: Scalars['Boolean']['output'];
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  ArgusParams: ArgusParams;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DarktraceParams: DarktraceParams;
+  Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  Duration: ResolverTypeWrapper<Scalars['Duration']['output']>;
+  DynatraceParams: DynatraceParams;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  Label: ResolverTypeWrapper<LabelModel>;
+  LabelFilter: LabelFilter;
+  MetricDescriptor: ResolverTypeWrapper<MetricDescriptorModel>;
+  MetricType: MetricType;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Point: ResolverTypeWrapper<PointModel>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Series: ResolverTypeWrapper<SeriesModel>;
+  Source: ResolverTypeWrapper<SourceModel>;
+  SourceKind: SourceKind;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Time: ResolverTypeWrapper<Scalars['Time']['output']>;
+  TrackBatchResult: ResolverTypeWrapper<TrackBatchResult>;
+  TrackItemResult: ResolverTypeWrapper<TrackItemResult>;
+  TrackMetricInput: TrackMetricInput;
+  TrackResult: ResolverTypeWrapper<TrackResult>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  ArgusParams: ArgusParams;
+  Boolean: Scalars['Boolean']['output'];
+  DarktraceParams: DarktraceParams;
+  Decimal: Scalars['Decimal']['output'];
+  Duration: Scalars['Duration']['output'];
+  DynatraceParams: DynatraceParams;
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  JSON: Scalars['JSON']['output'];
+  Label: LabelModel;
+  LabelFilter: LabelFilter;
+  MetricDescriptor: MetricDescriptorModel;
+  Mutation: Record<PropertyKey, never>;
+  Point: PointModel;
+  Query: Record<PropertyKey, never>;
+  Series: SeriesModel;
+  Source: SourceModel;
+  String: Scalars['String']['output'];
+  Time: Scalars['Time']['output'];
+  TrackBatchResult: TrackBatchResult;
+  TrackItemResult: TrackItemResult;
+  TrackMetricInput: TrackMetricInput;
+  TrackResult: TrackResult;
+};
+
+export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
+  name: 'Decimal';
+}
+
+export interface DurationScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Duration'], any> {
+  name: 'Duration';
+}
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type LabelResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Label'] = ResolversParentTypes['Label']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MetricDescriptorResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MetricDescriptor'] = ResolversParentTypes['MetricDescriptor']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  upstreamName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  trackMetric?: Resolver<ResolversTypes['TrackResult'], ParentType, ContextType, RequireFields<MutationTrackMetricArgs, 'input'>>;
+  trackMetrics?: Resolver<ResolversTypes['TrackBatchResult'], ParentType, ContextType, RequireFields<MutationTrackMetricsArgs, 'inputs'>>;
+};
+
+export type PointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Point'] = ResolversParentTypes['Point']> = {
+  timestamp?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  metricData?: Resolver<Maybe<Array<ResolversTypes['Series']>>, ParentType, ContextType, RequireFields<QueryMetricDataArgs, 'source'>>;
+  metrics?: Resolver<Maybe<Array<ResolversTypes['MetricDescriptor']>>, ParentType, ContextType, Partial<QueryMetricsArgs>>;
+  sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+};
+
+export type SeriesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Series'] = ResolversParentTypes['Series']> = {
+  interval?: Resolver<Maybe<ResolversTypes['Duration']>, ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<SeriesLabelArgs, 'key'>>;
+  labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
+  metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  points?: Resolver<Array<ResolversTypes['Point']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  timestamps?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  upstreamMetric?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  values?: Resolver<Array<Maybe<ResolversTypes['Float']>>, ParentType, ContextType>;
+};
+
+export type SourceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = {
+  healthy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SourceKind'], ParentType, ContextType>;
+  latencyMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export interface TimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Time'], any> {
+  name: 'Time';
+}
+
+export type TrackBatchResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TrackBatchResult'] = ResolversParentTypes['TrackBatchResult']> = {
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['TrackItemResult']>, ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  successful?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TrackItemResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TrackItemResult'] = ResolversParentTypes['TrackItemResult']> = {
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type TrackResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TrackResult'] = ResolversParentTypes['TrackResult']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = GatewayContext> = {
+  Decimal?: GraphQLScalarType;
+  Duration?: GraphQLScalarType;
+  JSON?: GraphQLScalarType;
+  Label?: LabelResolvers<ContextType>;
+  MetricDescriptor?: MetricDescriptorResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Point?: PointResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Series?: SeriesResolvers<ContextType>;
+  Source?: SourceResolvers<ContextType>;
+  Time?: GraphQLScalarType;
+  TrackBatchResult?: TrackBatchResultResolvers<ContextType>;
+  TrackItemResult?: TrackItemResultResolvers<ContextType>;
+  TrackResult?: TrackResultResolvers<ContextType>;
+};
+

@@ -1,0 +1,32 @@
+import DataLoader from 'dataloader';
+import { stableStringify } from '../cache/keys.js';
+import type { QueryCache } from '../cache/query-cache.js';
+import type { Series } from '../core/series.js';
+import type { MetricQuery, MetricSource, QueryContext } from '../sources/source.js';
+
+/**
+ * One DataLoader per source, per request. Every `metricData` field of a request that reaches the
+ * same source in the same tick lands in one batch, and the batch goes through the cache to the
+ * adapter as one `query(queries[])` call. Identical fields in one request are asked once.
+ */
+export class SeriesLoaders {
+  readonly #loaders = new Map<string, DataLoader<MetricQuery, Series[], string>>();
+
+  constructor(
+    private readonly cache: QueryCache,
+    private readonly identity: string,
+    private readonly ctx: QueryContext,
+  ) {}
+
+  load(source: MetricSource, query: MetricQuery): Promise<Series[]> {
+    let loader = this.#loaders.get(source.id);
+    if (!loader) {
+      loader = new DataLoader<MetricQuery, Series[], string>(
+        (queries) => this.cache.query(source, this.identity, queries, this.ctx),
+        { cacheKeyFn: stableStringify, maxBatchSize: source.capabilities.maxBatchSize },
+      );
+      this.#loaders.set(source.id, loader);
+    }
+    return loader.load(query);
+  }
+}

@@ -1,0 +1,52 @@
+import { GraphQLError } from 'graphql';
+import { pathToArray } from 'graphql/jsutils/Path.js';
+import type { MetricDescriptor } from '../../sources/source.js';
+import { resolveFor, toGraphQLError } from '../errors.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+
+export const sourceResolvers: Resolvers = {
+  Query: {
+    sources: (_, __, ctx) => ctx.registry.list(),
+    metrics: (_, args, ctx, info) =>
+      resolveFor(args.source ?? undefined, async () => {
+        const search = args.search ?? undefined;
+        if (args.source != null) {
+          const source = ctx.registry.get(args.source);
+          if (!source.listMetrics) return [];
+          return source.listMetrics(search);
+        }
+        // Every source at once: one failing source adds an error but keeps the others' answers.
+        const answers = await Promise.allSettled(
+          ctx.registry.list().map((source) => source.listMetrics?.(search) ?? Promise.resolve([])),
+        );
+        const out: MetricDescriptor[] = [];
+        answers.forEach((answer, i) => {
+          if (answer.status === 'fulfilled') {
+            out.push(...answer.value);
+            return;
+          }
+          const id = ctx.registry.list()[i]!.id;
+          ctx.log.warn({ source: id, err: answer.reason }, 'metric discovery failed');
+          const error = toGraphQLError(answer.reason, id);
+          ctx.reportError(
+            error instanceof GraphQLError
+              ? new GraphQLError(error.message, { path: pathToArray(info.path), extensions: error.extensions })
+              : new GraphQLError('Unexpected error.', { path: pathToArray(info.path), extensions: { code: 'INTERNAL_SERVER_ERROR', source: id } }),
+          );
+        });
+        return out;
+      }),
+  },
+  Source: {
+    kind: (source) => source.kind.toUpperCase() as 'NATIVE',
+    healthy: async (source, _, ctx) => (await ctx.health(source)).healthy,
+    message: async (source, _, ctx) => (await ctx.health(source)).message ?? null,
+    latencyMs: async (source, _, ctx) => (await ctx.health(source)).latencyMs ?? null,
+  },
+  MetricDescriptor: {
+    upstreamName: (descriptor) => descriptor.upstreamName ?? null,
+    unit: (descriptor) => descriptor.unit ?? null,
+    description: (descriptor) => descriptor.description ?? null,
+    type: (descriptor) => descriptor.type ?? null,
+  },
+};

@@ -1,0 +1,18 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createSchema } from 'graphql-yoga';
+import type { GatewayContext } from './context.js';
+import { resolvers } from './resolvers/index.js';
+
+/** schema/ sits at the project root, two levels up from both src/graphql and dist/graphql. */
+const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
+
+export function loadTypeDefs(): string[] {
+  return readdirSync(SCHEMA_DIR)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => readFileSync(new URL(file, SCHEMA_DIR), 'utf8'));
+}
+
+export function createGatewaySchema() {
+  return createSchema<GatewayContext>({ typeDefs: loadTypeDefs(), resolvers: resolvers as never });
+}

@@ -1,0 +1,92 @@
+import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { ScalarInputError } from './scalars/input-error.js';
+
+/**
+ * Makes bad scalar input read like the rest of the gateway's errors: code BAD_USER_INPUT, the
+ * argument it was given for, and the accepted forms. graphql-js reports a bad literal against the
+ * value node and a bad variable against the variable definition, without the argument's name;
+ * this plugin finds the argument in the document and rewrites the message.
+ */
+export function useInputErrors(): Plugin {
+  return {
+    onValidate({ params }) {
+      return ({ result, setResult }) => {
+        if (result.some(isScalarError)) setResult(result.map((error) => (error instanceof GraphQLError ? rewrite(error, params.documentAST) : error)));
+      };
+    },
+    onExecute({ args }) {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!('errors' in result) || !result.errors?.some(isScalarError)) return;
+          setResult({ ...result, errors: result.errors.map((error) => rewrite(error, args.document)) });
+        },
+      };
+    },
+  };
+}
+
+function isScalarError(error: Error): boolean {
+  return scalarCause(error) !== undefined;
+}
+
+/** graphql-js and the executor wrap scalar errors once or twice; find ours at the end of the chain. */
+function scalarCause(error: Error | undefined): ScalarInputError | undefined {
+  for (let current = error; current; current = current instanceof GraphQLError ? (current.originalError ?? undefined) : undefined) {
+    if (current instanceof ScalarInputError) return current;
+  }
+  return undefined;
+}
+
+function rewrite(error: GraphQLError, document: DocumentNode): GraphQLError {
+  const cause = scalarCause(error);
+  if (!cause) return error;
+  const node = error.nodes?.[0];
+  let where: string;
+  let argument: string | undefined;
+  if (node?.kind === Kind.VARIABLE_DEFINITION) {
+    const variable = node.variable.name.value;
+    argument = argumentsUsingVariable(document, variable)[0];
+    const inner = /at "([^"]+)"/.exec(error.message)?.[1];
+    where = `variable $${variable}${inner ? ` at "${inner}"` : ''}${argument ? ` (argument "${argument}")` : ''}`;
+  } else {
+    argument = node ? argumentPath(document, node) : undefined;
+    where = argument ? `argument "${argument}"` : `a ${cause.scalar} value`;
+  }
+  return new GraphQLError(`Invalid value for ${where}: ${cause.message}`, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    // No originalError: yoga masks any GraphQLError whose chain ends in a plain Error.
+    extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) },
+  });
+}
+
+/** "input.timestamp" for a literal inside an input object, "from" for a plain argument. */
+function argumentPath(document: DocumentNode, target: ASTNode): string | undefined {
+  const start = target.loc?.start;
+  if (start === undefined) return undefined;
+  const path: string[] = [];
+  visit(document, {
+    enter(node) {
+      if (!node.loc || start < node.loc.start || start >= node.loc.end) return false;
+      if (node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD) path.push(node.name.value);
+      return undefined;
+    },
+  });
+  return path.length > 0 ? path.join('.') : undefined;
+}
+
+function argumentsUsingVariable(document: DocumentNode, variable: string): string[] {
+  const names: string[] = [];
+  visit(document, {
+    Argument(node) {
+      visit(node.value, {
+        Variable(inner) {
+          if (inner.name.value === variable) names.push(node.name.value);
+        },
+      });
+    },
+  });
+  return names;
+}

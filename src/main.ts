@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from './config/load.js';
+import { createGateway } from './gateway.js';
+
+/**
+ * Command line: `npm start [-- --config gateway.yaml]`. A bad config prints one line per problem
+ * and exits 2. SIGTERM or SIGINT stop the gateway gracefully; a second signal exits at once.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const gateway = await createGateway(config);
+  if (config.demo) {
+    gateway.log.info(`demo mode: open ${gateway.url}/graphql for GraphiQL`);
+  }
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      gateway.log.warn({ signal }, 'second signal; exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    gateway.log.info({ signal }, 'shutting down');
+    gateway.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        gateway.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`metric-gateway failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import { BadUserInputError } from '../core/errors.js';
+import type { LabelFilter, Series } from '../core/series.js';
+import type { TimeRange } from '../core/time.js';
+
+/**
+ * The contract every metric source implements, shaped like a Grafana data source: a small required
+ * surface (`query`, `health`), batch-first, with per-item errors. Optional capabilities are found by
+ * presence. Adapters never import GraphQL; resolvers never talk HTTP.
+ */
+
+export const SOURCE_KINDS = ['darktrace', 'argus', 'dynatrace', 'native'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** One `metricData`-shaped request, already normalised: times resolved, interval in ms. */
+export interface MetricQuery {
+  /** One or more metric names in the source's vocabulary; at least one. */
+  metrics: readonly string[];
+  range: TimeRange;
+  /** Step for regular series; absent means the source's raw or default resolution. */
+  intervalMs?: number;
+  filters: readonly LabelFilter[];
+  /** Kind-specific parameters (`darktrace: {...}`), passed through as the client gave them. */
+  params?: Readonly<Record<string, unknown>>;
+}
+
+export interface QueryContext {
+  /** Aborts when the client goes away or the request deadline passes. */
+  signal?: AbortSignal;
+  log: Logger;
+}
+
+export interface SourceCapabilities {
+  /** Largest number of queries the adapter wants in one `query` call. */
+  maxBatchSize: number;
+  /**
+   * Whether answers may be cached across requests. Remote sources: yes. The native collector
+   * answers from memory and changes with every push, so caching it gains nothing by default.
+   */
+  cacheable: boolean;
+  /** The adapter computes aggregates upstream (`aggregate()` is present). */
+  pushDownAggregation: boolean;
+  /** The adapter accepts writes (`write()` is present). */
+  writes: boolean;
+}
+
+export interface SourceHealth {
+  healthy: boolean;
+  /** Why it is unhealthy, or a short status line; never a credential or a full upstream URL. */
+  message?: string;
+  latencyMs?: number;
+}
+
+export interface MetricDescriptor {
+  source: string;
+  name: string;
+  upstreamName?: string;
+  unit?: string;
+  description?: string;
+  type?: string;
+}
+
+export type QueryResult = Series[] | Error;
+
+export interface MetricSource {
+  readonly id: string;
+  readonly kind: SourceKind;
+  readonly capabilities: SourceCapabilities;
+  /**
+   * Answers a batch: one entry per query, in order. A failed query is an Error in its slot, never a
+   * rejection of the whole batch. The adapter merges what its upstream can merge.
+   */
+  query(queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]>;
+  health(): Promise<SourceHealth>;
+  listMetrics?(search: string | undefined): Promise<MetricDescriptor[]>;
+  close?(): Promise<void>;
+}
+
+/** The configured sources by id; the one place that turns an unknown id into a clear error. */
+export class SourceRegistry {
+  readonly #sources = new Map<string, MetricSource>();
+
+  constructor(sources: Iterable<MetricSource>) {
+    for (const source of sources) {
+      if (this.#sources.has(source.id)) throw new Error(`duplicate source id '${source.id}'`);
+      this.#sources.set(source.id, source);
+    }
+  }
+
+  get(id: string): MetricSource {
+    const source = this.#sources.get(id);
+    if (!source) {
+      const known = [...this.#sources.keys()].join(', ') || 'none';
+      throw new BadUserInputError(`unknown source '${id}'; configured sources: ${known}`, { field: 'source' });
+    }
+    return source;
+  }
+
+  /** The source of a kind when exactly one is configured (writes name no source by default). */
+  only(kind: SourceKind): MetricSource {
+    const matches = this.list().filter((source) => source.kind === kind);
+    if (matches.length === 1) return matches[0]!;
+    const ids = matches.map((source) => source.id).join(', ');
+    throw new BadUserInputError(
+      matches.length === 0
+        ? `no ${kind} source is configured`
+        : `several ${kind} sources are configured (${ids}); name one with the source argument`,
+      { field: 'source' },
+    );
+  }
+
+  list(): MetricSource[] {
+    return [...this.#sources.values()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.list().map((source) => source.close?.()));
+  }
+}

@@ -1,0 +1,67 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The gateway's own operational metrics, one registry per gateway instance (so several gateways
+ * in one process, as in tests, do not collide). Names follow Prometheus conventions: snake_case,
+ * `_total` on counters, base units in the name.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly upstreamCalls = new Counter({
+    name: 'gateway_upstream_calls_total',
+    help: 'Calls into a source adapter (one call may carry a batch of queries)',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamQueries = new Counter({
+    name: 'gateway_upstream_queries_total',
+    help: 'Queries carried by calls into source adapters',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamDuration = new Histogram({
+    name: 'gateway_upstream_duration_seconds',
+    help: 'Time a source adapter took to answer one call',
+    labelNames: ['source'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly cacheLookups = new Counter({
+    name: 'gateway_cache_lookups_total',
+    help: 'Cache lookups by result: hit, miss, or coalesced (joined an identical request in flight)',
+    labelNames: ['source', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cacheErrors = new Counter({
+    name: 'gateway_cache_errors_total',
+    help: 'Cache commands that failed; the request went on uncached',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpRequests = new Counter({
+    name: 'gateway_http_requests_total',
+    help: 'HTTP requests served, by route and status class',
+    labelNames: ['route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly activeStreams = new Gauge({
+    name: 'gateway_active_streams',
+    help: 'Open HTTP responses that are still streaming (SSE subscriptions)',
+    registers: [this.registry],
+  });
+
+  /** Sum of a counter's values matching `labels`; for /health and for tests. */
+  async count(counter: Counter<string>, labels: Record<string, string> = {}): Promise<number> {
+    const { values } = await counter.get();
+    return values
+      .filter((value) => Object.entries(labels).every(([key, wanted]) => value.labels[key] === wanted))
+      .reduce((sum, value) => sum + value.value, 0);
+  }
+}

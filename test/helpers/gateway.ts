@@ -1,0 +1,37 @@
+import { pino } from 'pino';
+import { validateConfig } from '../../src/config/load.js';
+import type { GatewayConfigInput } from '../../src/config/schema.js';
+import { createGateway, type Gateway } from '../../src/gateway.js';
+
+/**
+ * Starts a real gateway on an ephemeral loopback port from a config tree (as gateway.yaml would
+ * hold it). Logs are silent unless TEST_LOG is set.
+ */
+export async function startGateway(config: Partial<GatewayConfigInput> = {}): Promise<Gateway> {
+  const validated = validateConfig(
+    { port: 0, host: '127.0.0.1', sources: [{ id: 'native', kind: 'native' }], ...config },
+    'test configuration',
+    {},
+  );
+  return createGateway(validated, { log: pino({ level: process.env.TEST_LOG ?? 'silent' }) });
+}
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
+}
+
+/** POSTs one GraphQL operation the way a browser client would. */
+export async function gql<T = Record<string, any>>(
+  gateway: { url: string },
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<T> & { status: number }> {
+  const response = await fetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as GraphQLResponse<T>) };
+}
