@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import { pathToArray } from 'graphql/jsutils/Path.js';
+import { GraphQLError, responsePathAsArray } from 'graphql';
 import type { MetricDescriptor } from '../../sources/source.js';
 import { resolveFor, toGraphQLError } from '../errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -30,8 +29,8 @@ export const sourceResolvers: Resolvers = {
           const error = toGraphQLError(answer.reason, id);
           ctx.reportError(
             error instanceof GraphQLError
-              ? new GraphQLError(error.message, { path: pathToArray(info.path), extensions: error.extensions })
-              : new GraphQLError('Unexpected error.', { path: pathToArray(info.path), extensions: { code: 'INTERNAL_SERVER_ERROR', source: id } }),
+              ? new GraphQLError(error.message, { path: responsePathAsArray(info.path), extensions: error.extensions })
+              : new GraphQLError('Unexpected error.', { path: responsePathAsArray(info.path), extensions: { code: 'INTERNAL_SERVER_ERROR', source: id } }),
           );
         });
         return out;
