@@ -60,9 +60,32 @@ export function validateConfig(
   const withOverrides = applyEnvOverrides(interpolated, env, problems);
   const result = configSchema.safeParse(withOverrides, { error: describeIssue });
   const lines = problems.map((problem) => `${formatPath(problem.path)}: ${problem.message}`);
-  if (!result.success) lines.push(...result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
+  // A value already reported as a missing variable needs no second complaint about its shape.
+  const reported = new Set(lines.map((line) => line.slice(0, line.indexOf(': '))));
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = formatPath(issue.path);
+      if (!reported.has(path)) lines.push(`${path}: ${issue.message}`);
+    }
+  }
+  lines.push(...duplicateSourceIds(withOverrides.sources));
   if (lines.length > 0) throw new ConfigError(file, lines);
   return result.data!;
+}
+
+/** Checked on the raw tree so duplicates are reported even when other settings are wrong too. */
+function duplicateSourceIds(sources: unknown): string[] {
+  if (!Array.isArray(sources)) return [];
+  const seen = new Map<string, number>();
+  const lines: string[] = [];
+  sources.forEach((source: unknown, i) => {
+    const id = (source as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || id === '') return;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, i);
+    else lines.push(`sources[${i}].id: '${id}' is already used by sources[${first}]`);
+  });
+  return lines;
 }
 
 function applyEnvOverrides(
@@ -97,6 +120,9 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
   if (issue.code === 'invalid_type') return `must be ${article(issue.expected)}; got ${JSON.stringify(issue.input)}`;
   if (issue.code === 'unrecognized_keys') return `unknown setting${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `'${key}'`).join(', ')}`;
+  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}; got ${JSON.stringify(issue.input)}`;
+  if (issue.code === 'too_small' && issue.origin === 'array') return `must have at least ${String(issue.minimum)} item(s)`;
+  if (issue.code === 'too_small') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}; got ${JSON.stringify(issue.input)}`;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
     const input = issue.input as Record<string, unknown> | undefined;
     return `kind must be one of native; got ${JSON.stringify(input?.[issue.discriminator as string])}`;

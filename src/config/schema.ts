@@ -49,8 +49,7 @@ export const nativeSourceSchema = z.strictObject({
 
 export const sourceSchema = z.discriminatedUnion('kind', [nativeSourceSchema]);
 
-export const configSchema = z
-  .strictObject({
+export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(4000),
     host: z.string().min(1).default('0.0.0.0'),
     redis: z
@@ -80,17 +79,6 @@ export const configSchema = z
     /** Whether this is the built-in demo (seeded data, a live demo feed). */
     demo: z.boolean().default(false),
     sources: z.array(sourceSchema).min(1, 'at least one source is required'),
-  })
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
-    config.sources.forEach((source, i) => {
-      const first = seen.get(source.id);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `'${source.id}' is already used by sources[${first}]` });
-      } else {
-        seen.set(source.id, i);
-      }
-    });
   });
 
 export type GatewayConfig = z.output<typeof configSchema>;
