@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { generate } from '@graphql-codegen/cli';
-import config from '../codegen.ts';
+import config from '../codegen.js';
 
 /**
  * Fails when the checked-in generated resolver types differ from what schema/*.graphql produces,

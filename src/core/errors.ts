@@ -26,6 +26,8 @@ export interface GatewayErrorOptions {
   source?: string;
   /** Argument or field the failure is about (`from`, `darktrace.did`, `labels.region`). */
   field?: string;
+  /** HTTP status the upstream answered with, when the failure came from one. */
+  upstreamStatus?: number;
   cause?: unknown;
 }
 
@@ -33,12 +35,14 @@ export abstract class GatewayError extends Error {
   abstract readonly code: ErrorCode;
   readonly source: string | undefined;
   readonly field: string | undefined;
+  readonly upstreamStatus: number | undefined;
 
   constructor(message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.source = options.source;
     this.field = options.field;
+    this.upstreamStatus = options.upstreamStatus;
   }
 
   /** What goes into `extensions` next to the code. */
@@ -46,6 +50,7 @@ export abstract class GatewayError extends Error {
     const out: Record<string, unknown> = { code: this.code };
     if (this.source !== undefined) out.source = this.source;
     if (this.field !== undefined) out.field = this.field;
+    if (this.upstreamStatus !== undefined) out.upstreamStatus = this.upstreamStatus;
     return out;
   }
 }

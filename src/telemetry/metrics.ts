@@ -30,6 +30,28 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly upstreamHttp = new Counter({
+    name: 'gateway_upstream_http_requests_total',
+    help: 'HTTP requests sent to upstream APIs, by status (or "error" when no response came)',
+    labelNames: ['source', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamHttpDuration = new Histogram({
+    name: 'gateway_upstream_http_duration_seconds',
+    help: 'Time from sending an upstream HTTP request to having its whole body',
+    labelNames: ['source'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly upstreamRetries = new Counter({
+    name: 'gateway_upstream_retries_total',
+    help: 'Upstream HTTP requests sent again after a retryable failure',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
   readonly cacheLookups = new Counter({
     name: 'gateway_cache_lookups_total',
     help: 'Cache lookups by result: hit, miss, or coalesced (joined an identical request in flight)',

@@ -1,0 +1,211 @@
+import { Agent } from 'undici';
+import type { Logger } from 'pino';
+import { GatewayTimeoutError, UpstreamRateLimitedError, type GatewayError } from '../../core/errors.js';
+import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { backoffMs } from './backoff.js';
+import { parseRetryAfter } from './retry-after.js';
+import { errorCode, errorForNetwork, errorForStatus } from './status-errors.js';
+
+export interface UpstreamClientOptions {
+  /** Source id, used in errors, logs and metrics. */
+  source: string;
+  /** Base URL; a path prefix (Dynatrace Managed's /e/{env}) is kept in front of every request path. */
+  baseUrl: string;
+  /** Deadline for one attempt. @default 10000 */
+  timeoutMs?: number;
+  /** Deadline for the whole call, retries and waits included. @default 30000 */
+  deadlineMs?: number;
+  /** Extra attempts for idempotent requests after 429, 5xx or a dropped connection. @default 2 */
+  retries?: number;
+  /** Verify the upstream's certificate. @default true */
+  verifyTls?: boolean;
+  /** PEM CA bundle to trust in addition to (for a self-signed appliance, instead of) the system's. */
+  ca?: string;
+  /** Concurrent connections to this upstream. @default 16 */
+  connections?: number;
+  log: Logger;
+  metrics?: GatewayMetrics;
+  /** Pulls a short, safe reason out of an error body (vendors wrap errors differently). */
+  describeError?: (status: number, body: string) => string | undefined;
+  /** A vendor-specific wait hint when there is no Retry-After (Dynatrace X-RateLimit-Reset, Argus 402). */
+  retryAfterMs?: (status: number, headers: Readonly<Record<string, string>>, body: string) => number | undefined;
+  /** Replaces the default status translation, for vendors whose statuses mean something else. */
+  errorFor?: (status: number, body: string, retryAfterMs: number | undefined) => GatewayError | undefined;
+  random?: () => number;
+}
+
+export interface UpstreamRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path and query exactly as they go on the wire, relative to the base URL's path. */
+  path: string;
+  /** Headers, or a function that builds them per attempt from the full path sent (request signing). */
+  headers?: Record<string, string> | ((sentPath: string) => Record<string, string>);
+  body?: string;
+  /** The client's own signal: when the caller goes away, the call stops. */
+  signal?: AbortSignal;
+  /** Whether sending it twice is harmless. @default true for GET */
+  idempotent?: boolean;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  text: string;
+  json<T = unknown>(): T;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * The one way adapters talk HTTP. Each source gets its own undici Agent (its own pool, TLS
+ * settings and timeouts). Around each call, in this order: the whole-call deadline, retries with
+ * full-jitter backoff (idempotent requests only; Retry-After honoured when it fits in the
+ * deadline, otherwise the rate-limit error comes back at once with the wait), the per-attempt
+ * timeout, and the translation of failures into the gateway's error codes.
+ */
+export class UpstreamClient {
+  readonly #options: Required<Pick<UpstreamClientOptions, 'timeoutMs' | 'deadlineMs' | 'retries'>> & UpstreamClientOptions;
+  readonly #agent: Agent;
+  readonly #origin: string;
+  readonly #prefix: string;
+
+  constructor(options: UpstreamClientOptions) {
+    const base = new URL(options.baseUrl);
+    if (base.protocol !== 'https:' && base.protocol !== 'http:') {
+      throw new Error(`${options.source}: url must be http(s); got ${base.protocol}`);
+    }
+    this.#origin = base.origin;
+    this.#prefix = base.pathname.replace(/\/+$/, '');
+    this.#options = { timeoutMs: 10_000, deadlineMs: 30_000, retries: 2, ...options };
+    this.#agent = new Agent({
+      connections: options.connections ?? 16,
+      connect: {
+        timeout: Math.min(this.#options.timeoutMs, 5000),
+        rejectUnauthorized: options.verifyTls ?? true,
+        ...(options.ca ? { ca: options.ca } : {}),
+      },
+      headersTimeout: this.#options.timeoutMs,
+      bodyTimeout: this.#options.timeoutMs,
+      keepAliveTimeout: 4000,
+    });
+  }
+
+  async request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const { source, retries, deadlineMs } = this.#options;
+    const method = request.method ?? 'GET';
+    const idempotent = request.idempotent ?? method === 'GET';
+    const deadline = Date.now() + deadlineMs;
+    const sentPath = `${this.#prefix}${request.path}`;
+
+    for (let attempt = 0; ; attempt++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new GatewayTimeoutError(`${source} did not answer within ${deadlineMs} ms`, 'total', { source });
+      let failure: GatewayError;
+      let waitMs: number | undefined;
+      let retryable: boolean;
+      try {
+        const response = await this.#attempt(method, sentPath, request, Math.min(this.#options.timeoutMs, remaining));
+        if (response.status < 300) return response;
+        waitMs = parseRetryAfter(response.headers['retry-after']) ?? this.#options.retryAfterMs?.(response.status, response.headers, response.text);
+        failure =
+          this.#options.errorFor?.(response.status, response.text, waitMs) ??
+          errorForStatus(source, response.status, this.#options.describeError?.(response.status, response.text) ?? snippet(response.text), waitMs);
+        retryable = idempotent && RETRYABLE_STATUS.has(response.status);
+      } catch (error) {
+        if (request.signal?.aborted) throw error;
+        if (error instanceof GatewayTimeoutError) {
+          failure = error;
+          retryable = idempotent;
+        } else {
+          failure = errorForNetwork(source, error);
+          retryable = idempotent && RETRYABLE_NETWORK.has(errorCode(error) ?? '');
+        }
+      }
+
+      const wait = waitMs ?? backoffMs(attempt, 100, 2000, this.#options.random);
+      const fits = Date.now() + wait < deadline;
+      if (!retryable || attempt >= retries || !fits) {
+        if (failure instanceof UpstreamRateLimitedError && waitMs !== undefined && !fits) {
+          throw new UpstreamRateLimitedError(
+            `${failure.message}; it asks to wait ${waitMs} ms, longer than the request may take`,
+            waitMs,
+            { source, upstreamStatus: failure.upstreamStatus },
+          );
+        }
+        throw failure;
+      }
+      this.#options.metrics?.upstreamRetries.inc({ source });
+      this.#options.log.debug({ source, attempt: attempt + 1, waitMs: wait, code: failure.code }, 'retrying upstream request');
+      await sleep(wait, request.signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  async #attempt(method: string, sentPath: string, request: UpstreamRequest, timeoutMs: number): Promise<UpstreamResponse> {
+    const { source, metrics } = this.#options;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+    const headers = typeof request.headers === 'function' ? request.headers(sentPath) : (request.headers ?? {});
+    const stopTimer = metrics?.upstreamHttpDuration.startTimer({ source });
+    try {
+      const response = await this.#agent.request({
+        origin: this.#origin,
+        path: sentPath,
+        method: method as 'GET',
+        headers: request.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
+        body: request.body,
+        signal,
+      });
+      const text = await response.body.text();
+      metrics?.upstreamHttp.inc({ source, status: String(response.statusCode) });
+      const flat: Record<string, string> = {};
+      for (const [key, value] of Object.entries(response.headers)) {
+        if (value !== undefined) flat[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return {
+        status: response.statusCode,
+        headers: flat,
+        text,
+        json: <T>() => {
+          try {
+            return JSON.parse(text) as T;
+          } catch {
+            throw errorForStatus(source, 502, 'the answer was not valid JSON');
+          }
+        },
+      };
+    } catch (error) {
+      metrics?.upstreamHttp.inc({ source, status: 'error' });
+      if (timeout.aborted && !request.signal?.aborted) {
+        throw new GatewayTimeoutError(`${source} did not answer within ${timeoutMs} ms`, 'total', { source, cause: error });
+      }
+      throw error;
+    } finally {
+      stopTimer?.();
+    }
+  }
+}
+
+function snippet(text: string): string | undefined {
+  const trimmed = text.trim().replace(/\s+/g, ' ');
+  return trimmed === '' ? undefined : trimmed.slice(0, 200);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
