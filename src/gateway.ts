@@ -68,7 +68,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       })
     : new MemoryStore({ maxEntries: config.cache.maxEntries });
 
-  const registry = new SourceRegistry(config.sources.map((source) => observeSource(createSource(source), metrics)));
+  const registry = new SourceRegistry(config.sources.map((source) => observeSource(createSource(source, { log: log.child({ source: source.id }), metrics }), metrics)));
   const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl)]));
   const cache = new QueryCache({
     store,

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './config/load.js';
+import { ConfigError, configFile, loadConfig } from './config/load.js';
+import { startDemoUpstreams, type DemoUpstreams } from './emulators/demo.js';
 import { createGateway } from './gateway.js';
 
 /**
@@ -6,9 +7,11 @@ import { createGateway } from './gateway.js';
  * and exits 2. SIGTERM or SIGINT stop the gateway gracefully; a second signal exits at once.
  */
 async function main(): Promise<void> {
+  // No config file: the demo, with the vendor emulators running on loopback.
+  const upstreams: DemoUpstreams | undefined = configFile() ? undefined : await startDemoUpstreams();
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig({ demoSources: upstreams?.sources });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -31,7 +34,10 @@ async function main(): Promise<void> {
     stopping = true;
     gateway.log.info({ signal }, 'shutting down');
     gateway.close().then(
-      () => process.exit(0),
+      async () => {
+        await upstreams?.close();
+        process.exit(0);
+      },
       (error: unknown) => {
         gateway.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

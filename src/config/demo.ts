@@ -5,9 +5,9 @@ import type { GatewayConfigInput } from './schema.js';
  * data, so `npm start` on a fresh machine shows something real in GraphiQL. Redis is used when
  * REDIS_URL says where it is; otherwise the in-memory cache serves.
  */
-export function demoConfig(): GatewayConfigInput {
+export function demoConfig(upstreams: GatewayConfigInput['sources'] = []): GatewayConfigInput {
   return {
     demo: true,
-    sources: [{ id: 'native', kind: 'native', maxPointsPerSeries: 5000 }],
+    sources: [{ id: 'native', kind: 'native', maxPointsPerSeries: 5000 }, ...upstreams],
   };
 }

@@ -3,7 +3,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { demoConfig } from './demo.js';
 import { formatPath, interpolateEnv, type InterpolationProblem } from './interpolate.js';
-import { configSchema, type GatewayConfig } from './schema.js';
+import { configSchema, SOURCE_KINDS_CONFIGURABLE, type GatewayConfig, type GatewayConfigInput } from './schema.js';
 
 /** Every problem with a config, one line each, each naming its path. */
 export class ConfigError extends Error {
@@ -19,6 +19,14 @@ export class ConfigError extends Error {
 export interface LoadOptions {
   argv?: readonly string[];
   env?: Readonly<Record<string, string | undefined>>;
+  /** Sources the demo adds when no config is given (the emulators it started). */
+  demoSources?: GatewayConfigInput['sources'];
+}
+
+/** The config file named by `--config` or GATEWAY_CONFIG, or undefined for the demo. */
+export function configFile(options: LoadOptions = {}): string | undefined {
+  const env = options.env ?? process.env;
+  return configPath(options.argv ?? process.argv.slice(2)) ?? (env.GATEWAY_CONFIG || undefined);
 }
 
 /**
@@ -27,8 +35,8 @@ export interface LoadOptions {
  */
 export function loadConfig(options: LoadOptions = {}): GatewayConfig {
   const env = options.env ?? process.env;
-  const file = configPath(options.argv ?? process.argv.slice(2)) ?? env.GATEWAY_CONFIG;
-  if (!file) return validateConfig(demoConfig(), 'the demo configuration', env);
+  const file = configFile(options);
+  if (!file) return validateConfig(demoConfig(options.demoSources), 'the demo configuration', env);
 
   let text: string;
   try {
@@ -125,7 +133,7 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'too_small') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}; got ${JSON.stringify(issue.input)}`;
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
     const input = issue.input as Record<string, unknown> | undefined;
-    return `kind must be one of native; got ${JSON.stringify(input?.[issue.discriminator as string])}`;
+    return `kind must be one of ${SOURCE_KINDS_CONFIGURABLE.join(', ')}; got ${JSON.stringify(input?.[issue.discriminator as string])}`;
   }
   return undefined;
 }

@@ -28,7 +28,8 @@ const cacheTtl = z.union([
   }),
 ]);
 
-const sourceBase = {
+/** Settings every source kind shares; kinds spread this into their own schema. */
+export const sourceBase = {
   id: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, 'must start with a letter and use letters, digits, _ or -'),
   /** Whole-call timeout for one upstream request. */
   timeoutMs: positiveInt.optional(),
@@ -47,7 +48,10 @@ export const nativeSourceSchema = z.strictObject({
   maxPointsPerSeries: positiveInt.optional(),
 });
 
+/** One entry per source kind; each kind's own settings live next to its adapter. */
 export const sourceSchema = z.discriminatedUnion('kind', [nativeSourceSchema]);
+
+export const SOURCE_KINDS_CONFIGURABLE = sourceSchema.options.map((option) => option.shape.kind.value);
 
 export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(4000),
