@@ -103,7 +103,7 @@ function applyEnvOverrides(
 ): Record<string, unknown> {
   const out = { ...tree };
   if (env.PORT !== undefined && env.PORT !== '') {
-    const port = Number(env.PORT);
+    const port = /^\d+$/.test(env.PORT) ? Number(env.PORT) : Number.NaN;
     if (!Number.isInteger(port)) problems.push({ path: ['PORT'], message: `must be a port number; got '${env.PORT}'` });
     else out.port = port;
   }

@@ -54,6 +54,8 @@ export function parseDuration(input: unknown, what = 'duration'): number {
 function toMs(input: unknown): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) ? input * SECOND : undefined;
   if (typeof input !== 'string') return undefined;
+  // `M` is a month in Time expressions; as a duration it would silently mean minutes. Refuse it.
+  if (/\dM$/.test(input.trim())) return undefined;
   const text = input.trim().toLowerCase();
   if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text) * SECOND;
   const match = DURATION_PATTERN.exec(text);
@@ -76,6 +78,7 @@ export function formatDuration(ms: number): string {
 
 function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number') return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -35,12 +35,19 @@ export function parseTime(input: unknown, what = 'time'): TimeSpec {
   const iso = ISO_PATTERN.exec(text);
   if (iso) {
     // A datetime without a zone is read as UTC, never as the server's local time.
-    const hasTime = /[T ]\d/.test(text);
-    const normalised = text.replace(' ', 'T') + (hasTime && !iso[1] ? 'Z' : '');
+    const hasTime = /[T ]\d/i.test(text);
+    const normalised = text.replace(/[ t]/, 'T') + (hasTime && !iso[1] ? 'Z' : '');
     const ms = Date.parse(normalised);
-    if (Number.isFinite(ms)) return { kind: 'absolute', ms };
+    if (Number.isFinite(ms) && dayExists(text)) return { kind: 'absolute', ms };
   }
   throw badTime(input, what);
+}
+
+/** Date.parse rolls 2026-02-30 over into March; a date that does not exist is a typo. */
+function dayExists(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function parseRelative(text: string, input: unknown, what: string): TimeSpec {
@@ -91,9 +98,18 @@ function shift(date: Date, unit: CalendarUnit, amount: number): void {
     case 'h': date.setTime(date.getTime() + amount * MS.HOUR); break;
     case 'd': date.setTime(date.getTime() + amount * MS.DAY); break;
     case 'w': date.setTime(date.getTime() + amount * MS.WEEK); break;
-    case 'M': date.setUTCMonth(date.getUTCMonth() + amount); break;
-    case 'y': date.setUTCFullYear(date.getUTCFullYear() + amount); break;
+    case 'M': shiftMonths(date, amount); break;
+    case 'y': shiftMonths(date, 12 * amount); break;
   }
+}
+
+/** Calendar months: Mar 31 minus one month is Feb 28 (or 29), never Mar 3. */
+function shiftMonths(date: Date, months: number): void {
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
 }
 
 function truncate(date: Date, unit: CalendarUnit): void {

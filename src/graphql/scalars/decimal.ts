@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { GraphQLScalarType, Kind } from 'graphql';
-import { ScalarInputError } from './input-error.js';
+import { describeKind, ScalarInputError } from './input-error.js';
 
 const FORMS = 'a decimal number as a string ("10000.00") or a number';
 const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -22,7 +22,7 @@ export const DecimalScalar = new GraphQLScalarType({
   },
   parseLiteral(ast) {
     if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) return toDecimal(ast.value);
-    throw new ScalarInputError('Decimal', `Decimal must be ${FORMS}; got a ${ast.kind.toLowerCase()} value`);
+    throw new ScalarInputError('Decimal', `Decimal must be ${FORMS}; got ${describeKind(ast.kind)} value`);
   },
 });
 

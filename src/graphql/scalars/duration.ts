@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { DURATION_FORMS, formatDuration, parseDuration } from '../../core/duration.js';
-import { parseAs, ScalarInputError } from './input-error.js';
+import { describeKind, parseAs, ScalarInputError } from './input-error.js';
 
 /** Durations travel as milliseconds inside the gateway and as `5m`-style text on the wire. */
 export const DurationScalar = new GraphQLScalarType({
@@ -19,6 +19,6 @@ export const DurationScalar = new GraphQLScalarType({
       const raw = ast.kind === Kind.STRING ? ast.value : Number(ast.value);
       return parseAs('Duration', () => parseDuration(raw, 'Duration'));
     }
-    throw new ScalarInputError('Duration', `Duration must be ${DURATION_FORMS}; got a ${ast.kind.toLowerCase()} value`);
+    throw new ScalarInputError('Duration', `Duration must be ${DURATION_FORMS}; got ${describeKind(ast.kind)} value`);
   },
 });

@@ -24,3 +24,9 @@ export function parseAs<T>(scalar: string, parse: () => T): T {
     throw new ScalarInputError(scalar, (error as Error).message);
   }
 }
+
+/** "FloatValue" -> "a float", "ObjectValue" -> "an object": for "got a float value" messages. */
+export function describeKind(kind: string): string {
+  const word = kind.replace(/Value$/, '').toLowerCase();
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}

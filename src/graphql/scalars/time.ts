@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 import { parseTime, TIME_FORMS } from '../../core/time.js';
-import { parseAs, ScalarInputError } from './input-error.js';
+import { describeKind, parseAs, ScalarInputError } from './input-error.js';
 
 export const TimeScalar = new GraphQLScalarType({
   name: 'Time',
@@ -16,6 +16,6 @@ export const TimeScalar = new GraphQLScalarType({
   parseLiteral(ast) {
     if (ast.kind === Kind.STRING) return parseAs('Time', () => parseTime(ast.value, 'Time'));
     if (ast.kind === Kind.INT) return parseAs('Time', () => parseTime(Number(ast.value), 'Time'));
-    throw new ScalarInputError('Time', `Time must be ${TIME_FORMS}; got a ${ast.kind.toLowerCase()} value`);
+    throw new ScalarInputError('Time', `Time must be ${TIME_FORMS}; got ${describeKind(ast.kind)} value`);
   },
 });
