@@ -23,6 +23,10 @@ const config: CodegenConfig = {
           MetricDescriptor: '../../sources/source.js#MetricDescriptor as MetricDescriptorModel',
           Label: '../mappers.js#LabelModel',
           Point: '../mappers.js#PointModel',
+          AggregateGroup: '../mappers.js#AggregateGroupModel',
+          Trend: '../mappers.js#TrendModel',
+          Anomaly: '../../core/anomalies.js#Anomaly as AnomalyModel',
+          ForecastPoint: '../../core/forecast.js#ForecastPoint as ForecastPointModel',
         },
         scalars: {
           Time: { input: 'TimeSpec', output: 'Date | number | string' },

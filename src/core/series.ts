@@ -18,6 +18,16 @@ export interface Series {
   labels: Labels;
   timestamps: number[];
   values: Array<number | null>;
+  /**
+   * `counter` when values are a cumulative running total (may reset to zero); aggregation then
+   * works on the increments. Absent for gauges and for per-interval values (Dynatrace counts).
+   */
+  type?: 'counter' | 'gauge' | 'histogram' | 'summary';
+  /**
+   * For counters: the running total just before the first point given, when the source knows it
+   * (0 when the counter started inside the range). Lets the first point count as an increment.
+   */
+  counterBase?: number;
   /** Vendor-specific extras the schema exposes on request (Darktrace device details, breaches). */
   extras?: Readonly<Record<string, unknown>>;
 }

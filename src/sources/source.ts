@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { BadUserInputError } from '../core/errors.js';
+import type { AggregateGroup } from '../core/aggregate.js';
+import type { AggregateFunction } from '../core/reduce.js';
 import type { LabelFilter, Series } from '../core/series.js';
 import type { TimeRange } from '../core/time.js';
 
@@ -62,6 +64,24 @@ export interface MetricDescriptor {
 
 export type QueryResult = Series[] | Error;
 
+/** An aggregation a source may compute upstream (Argus aggregate, Dynatrace transformations). */
+export interface AggregateQuery {
+  metric: string;
+  fn: AggregateFunction;
+  /** 0..100 for `percentile`. */
+  percentile?: number;
+  /** For wavg: a weight metric (or value field) name, or a number given as text. */
+  weightBy?: string;
+  groupBy: readonly string[];
+  limit?: number;
+  /** Exact range; aligned to `intervalMs` when that is given. */
+  range: TimeRange;
+  /** Bucket length; absent means one value over the whole range. */
+  intervalMs?: number;
+  filters: readonly LabelFilter[];
+  params?: Readonly<Record<string, unknown>>;
+}
+
 export interface MetricSource {
   readonly id: string;
   readonly kind: SourceKind;
@@ -73,6 +93,12 @@ export interface MetricSource {
   query(queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]>;
   health(): Promise<SourceHealth>;
   listMetrics?(search: string | undefined): Promise<MetricDescriptor[]>;
+  /**
+   * Push-down aggregation. Resolves to undefined when this particular aggregation is beyond what
+   * the upstream can compute; the gateway then computes it from `query()` results, and both ways
+   * must give the same answer for the same data.
+   */
+  aggregate?(query: AggregateQuery, ctx: QueryContext): Promise<AggregateGroup[] | undefined>;
   close?(): Promise<void>;
 }
 

@@ -3,7 +3,9 @@ import type { Decimal } from 'decimal.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Series as SeriesModel } from '../../core/series.js';
 import type { MetricSource as SourceModel, MetricDescriptor as MetricDescriptorModel } from '../../sources/source.js';
-import type { LabelModel, PointModel } from '../mappers.js';
+import type { LabelModel, PointModel, AggregateGroupModel, TrendModel } from '../mappers.js';
+import type { Anomaly as AnomalyModel } from '../../core/anomalies.js';
+import type { ForecastPoint as ForecastPointModel } from '../../core/forecast.js';
 import type { GatewayContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -30,6 +32,56 @@ export type Scalars = {
    * `/unit` rounds down for `from` and up for `to`). Output: ISO-8601 UTC.
    */
   Time: { input: TimeSpec; output: Date | number | string; }
+};
+
+export type AggregateFunction =
+  | 'AVG'
+  | 'COUNT'
+  | 'FIRST'
+  | 'LAST'
+  | 'MAX'
+  | 'MEDIAN'
+  | 'MIN'
+  /** Any percentile: give `percentile` (0..100), e.g. 95. */
+  | 'PERCENTILE'
+  /** Per second, counter-reset aware. */
+  | 'RATE'
+  | 'STDDEV'
+  | 'SUM'
+  /** Weighted average: give `weightBy`, a weight metric of the same source or a number. */
+  | 'WAVG';
+
+/** One group of an aggregation: the value over the whole range and, with `interval`, per bucket. */
+export type AggregateGroup = {
+  __typename?: 'AggregateGroup';
+  /** Per-bucket values on UTC-aligned interval boundaries; null buckets are gaps. */
+  buckets?: Maybe<Array<Point>>;
+  label?: Maybe<Scalars['String']['output']>;
+  labels: Array<Label>;
+  /** True for the group that collects everything beyond `limit`. */
+  others: Scalars['Boolean']['output'];
+  /** Whether the source computed it upstream (true) or the gateway did (false). */
+  pushedDown: Scalars['Boolean']['output'];
+  /** How many series fell into this group. */
+  seriesCount: Scalars['Int']['output'];
+  /** Null when the group has no data in the range (no data is not zero). */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+
+/** One group of an aggregation: the value over the whole range and, with `interval`, per bucket. */
+export type AggregateGroupLabelArgs = {
+  key: Scalars['String']['input'];
+};
+
+export type Anomaly = {
+  __typename?: 'Anomaly';
+  /** The rolling baseline's median just before this point. */
+  expected: Scalars['Float']['output'];
+  /** Robust z-score (MAD-based) against that baseline. */
+  score: Scalars['Float']['output'];
+  timestamp: Scalars['Time']['output'];
+  value: Scalars['Float']['output'];
 };
 
 /** Mnemonic Argus metric search parameters. */
@@ -61,6 +113,15 @@ export type DarktraceParams = {
 export type DynatraceParams = {
   entitySelector?: InputMaybe<Scalars['String']['input']>;
   mzSelector?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ForecastPoint = {
+  __typename?: 'ForecastPoint';
+  /** Lower edge of the ~95% band. */
+  lower: Scalars['Float']['output'];
+  timestamp: Scalars['Time']['output'];
+  upper: Scalars['Float']['output'];
+  value: Scalars['Float']['output'];
 };
 
 export type Label = {
@@ -126,6 +187,13 @@ export type Point = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * Aggregates a metric per group (label set) over the range, and per UTC-aligned bucket when
+   * `interval` is given. Pushed down to the source when it can compute it; computed in the gateway
+   * otherwise, with the same result. With `limit`, the top groups by value are kept and the rest
+   * merge into one group with `others: true`.
+   */
+  aggregate?: Maybe<Array<AggregateGroup>>;
+  /**
    * Series for one or more metrics from one source. Give `metric` or `metrics`. The range defaults to
    * the last hour and must have `from` before `to`. With `interval` the series are resampled onto
    * UTC-aligned steps; without it the source's own resolution is kept. Null when the source fails:
@@ -139,6 +207,30 @@ export type Query = {
   metrics?: Maybe<Array<MetricDescriptor>>;
   /** Every configured source with its current health. */
   sources: Array<Source>;
+  /**
+   * Where a metric is heading over the range, per group when grouped by labels. Series in one group
+   * are combined per bucket with `combine` (default: SUM for counters, AVG otherwise). `interval`
+   * defaults to a step that gives about 100 buckets.
+   */
+  trend?: Maybe<Array<Trend>>;
+};
+
+
+export type QueryAggregateArgs = {
+  argus?: InputMaybe<ArgusParams>;
+  darktrace?: InputMaybe<DarktraceParams>;
+  dynatrace?: InputMaybe<DynatraceParams>;
+  filters?: InputMaybe<Array<LabelFilter>>;
+  from?: InputMaybe<Scalars['Time']['input']>;
+  function: AggregateFunction;
+  groupBy?: InputMaybe<Array<Scalars['String']['input']>>;
+  interval?: InputMaybe<Scalars['Duration']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  metric: Scalars['String']['input'];
+  percentile?: InputMaybe<Scalars['Float']['input']>;
+  source: Scalars['ID']['input'];
+  to?: InputMaybe<Scalars['Time']['input']>;
+  weightBy?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -159,6 +251,24 @@ export type QueryMetricDataArgs = {
 export type QueryMetricsArgs = {
   search?: InputMaybe<Scalars['String']['input']>;
   source?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryTrendArgs = {
+  anomalyThreshold?: InputMaybe<Scalars['Float']['input']>;
+  argus?: InputMaybe<ArgusParams>;
+  combine?: InputMaybe<AggregateFunction>;
+  darktrace?: InputMaybe<DarktraceParams>;
+  dynatrace?: InputMaybe<DynatraceParams>;
+  filters?: InputMaybe<Array<LabelFilter>>;
+  forecastIntervals?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Time']['input']>;
+  groupBy?: InputMaybe<Array<Scalars['String']['input']>>;
+  interval?: InputMaybe<Scalars['Duration']['input']>;
+  metric: Scalars['String']['input'];
+  source: Scalars['ID']['input'];
+  stableBand?: InputMaybe<Scalars['Float']['input']>;
+  to?: InputMaybe<Scalars['Time']['input']>;
 };
 
 /** One time series: a metric for one set of label values. */
@@ -251,6 +361,40 @@ export type TrackResult = {
   success: Scalars['Boolean']['output'];
 };
 
+export type Trend = {
+  __typename?: 'Trend';
+  anomalies: Array<Anomaly>;
+  /** (last - first) / |first| in percent; null when first is 0 and last is not. */
+  changePercent?: Maybe<Scalars['Float']['output']>;
+  direction: TrendDirection;
+  first?: Maybe<Scalars['Float']['output']>;
+  /** The next `forecastIntervals` buckets, by Holt's linear smoothing. */
+  forecast: Array<ForecastPoint>;
+  interval: Scalars['Duration']['output'];
+  label?: Maybe<Scalars['String']['output']>;
+  labels: Array<Label>;
+  last?: Maybe<Scalars['Float']['output']>;
+  max?: Maybe<Scalars['Float']['output']>;
+  mean?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+  /** Buckets with data. */
+  points: Scalars['Int']['output'];
+  /** The bucket values the trend was computed on. */
+  series: Array<Point>;
+  /** Least-squares slope per hour. */
+  slopePerHour?: Maybe<Scalars['Float']['output']>;
+};
+
+
+export type TrendLabelArgs = {
+  key: Scalars['String']['input'];
+};
+
+export type TrendDirection =
+  | 'DECREASING'
+  | 'INCREASING'
+  | 'STABLE';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -324,6 +468,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AggregateFunction: AggregateFunction;
+  AggregateGroup: ResolverTypeWrapper<AggregateGroupModel>;
+  Anomaly: ResolverTypeWrapper<AnomalyModel>;
   ArgusParams: ArgusParams;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DarktraceParams: DarktraceParams;
@@ -331,6 +478,7 @@ export type ResolversTypes = {
   Duration: ResolverTypeWrapper<Scalars['Duration']['output']>;
   DynatraceParams: DynatraceParams;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ForecastPoint: ResolverTypeWrapper<ForecastPointModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -350,10 +498,14 @@ export type ResolversTypes = {
   TrackItemResult: ResolverTypeWrapper<TrackItemResult>;
   TrackMetricInput: TrackMetricInput;
   TrackResult: ResolverTypeWrapper<TrackResult>;
+  Trend: ResolverTypeWrapper<TrendModel>;
+  TrendDirection: TrendDirection;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AggregateGroup: AggregateGroupModel;
+  Anomaly: AnomalyModel;
   ArgusParams: ArgusParams;
   Boolean: Scalars['Boolean']['output'];
   DarktraceParams: DarktraceParams;
@@ -361,6 +513,7 @@ export type ResolversParentTypes = {
   Duration: Scalars['Duration']['output'];
   DynatraceParams: DynatraceParams;
   Float: Scalars['Float']['output'];
+  ForecastPoint: ForecastPointModel;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
@@ -378,6 +531,24 @@ export type ResolversParentTypes = {
   TrackItemResult: TrackItemResult;
   TrackMetricInput: TrackMetricInput;
   TrackResult: TrackResult;
+  Trend: TrendModel;
+};
+
+export type AggregateGroupResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AggregateGroup'] = ResolversParentTypes['AggregateGroup']> = {
+  buckets?: Resolver<Maybe<Array<ResolversTypes['Point']>>, ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<AggregateGroupLabelArgs, 'key'>>;
+  labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
+  others?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  pushedDown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  seriesCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type AnomalyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Anomaly'] = ResolversParentTypes['Anomaly']> = {
+  expected?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
@@ -387,6 +558,13 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
 export interface DurationScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Duration'], any> {
   name: 'Duration';
 }
+
+export type ForecastPointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ForecastPoint'] = ResolversParentTypes['ForecastPoint']> = {
+  lower?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  upper?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
@@ -417,9 +595,11 @@ export type PointResolvers<ContextType = GatewayContext, ParentType extends Reso
 };
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  aggregate?: Resolver<Maybe<Array<ResolversTypes['AggregateGroup']>>, ParentType, ContextType, RequireFields<QueryAggregateArgs, 'function' | 'metric' | 'source'>>;
   metricData?: Resolver<Maybe<Array<ResolversTypes['Series']>>, ParentType, ContextType, RequireFields<QueryMetricDataArgs, 'source'>>;
   metrics?: Resolver<Maybe<Array<ResolversTypes['MetricDescriptor']>>, ParentType, ContextType, Partial<QueryMetricsArgs>>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  trend?: Resolver<Maybe<Array<ResolversTypes['Trend']>>, ParentType, ContextType, RequireFields<QueryTrendArgs, 'anomalyThreshold' | 'forecastIntervals' | 'metric' | 'source' | 'stableBand'>>;
 };
 
 export type SeriesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Series'] = ResolversParentTypes['Series']> = {
@@ -468,9 +648,30 @@ export type TrackResultResolvers<ContextType = GatewayContext, ParentType extend
   success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type TrendResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Trend'] = ResolversParentTypes['Trend']> = {
+  anomalies?: Resolver<Array<ResolversTypes['Anomaly']>, ParentType, ContextType>;
+  changePercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['TrendDirection'], ParentType, ContextType>;
+  first?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  forecast?: Resolver<Array<ResolversTypes['ForecastPoint']>, ParentType, ContextType>;
+  interval?: Resolver<ResolversTypes['Duration'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<TrendLabelArgs, 'key'>>;
+  labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
+  last?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  mean?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  series?: Resolver<Array<ResolversTypes['Point']>, ParentType, ContextType>;
+  slopePerHour?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GatewayContext> = {
+  AggregateGroup?: AggregateGroupResolvers<ContextType>;
+  Anomaly?: AnomalyResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Duration?: GraphQLScalarType;
+  ForecastPoint?: ForecastPointResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Label?: LabelResolvers<ContextType>;
   MetricDescriptor?: MetricDescriptorResolvers<ContextType>;
@@ -483,5 +684,6 @@ export type Resolvers<ContextType = GatewayContext> = {
   TrackBatchResult?: TrackBatchResultResolvers<ContextType>;
   TrackItemResult?: TrackItemResultResolvers<ContextType>;
   TrackResult?: TrackResultResolvers<ContextType>;
+  Trend?: TrendResolvers<ContextType>;
 };
 

@@ -1,5 +1,6 @@
 import { DecimalScalar, DurationScalar, JSONScalar, TimeScalar } from '../scalars/index.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { analyticsResolvers } from './analytics.js';
 import { collectorResolvers } from './collector.js';
 import { metricDataResolvers } from './metric-data.js';
 import { sourceResolvers } from './sources.js';
@@ -9,4 +10,5 @@ export const resolvers: Resolvers[] = [
   sourceResolvers,
   metricDataResolvers,
   collectorResolvers,
+  analyticsResolvers,
 ];

@@ -76,15 +76,22 @@ export class NativeSource implements MetricSource {
     return out;
   }
 
+  /** Native counters start at zero, so the total before any given point is always known. */
+  #counterBase(stored: StoredSeries, start: number): { counterBase?: number } {
+    if (stored.type !== 'counter') return {};
+    return { counterBase: start > 0 ? stored.values[start - 1]! : 0 };
+  }
+
   #toSeries(stored: StoredSeries, query: MetricQuery): Series {
-    const base = { source: this.id, metric: stored.name, labels: stored.labels };
+    const base = { source: this.id, metric: stored.name, labels: stored.labels, type: stored.type };
     if (query.intervalMs === undefined) {
       const start = lowerBound(stored.timestamps, query.range.from);
       const end = lowerBound(stored.timestamps, query.range.to);
-      return { ...base, timestamps: stored.timestamps.slice(start, end), values: stored.values.slice(start, end) };
+      return { ...base, ...this.#counterBase(stored, start), timestamps: stored.timestamps.slice(start, end), values: stored.values.slice(start, end) };
     }
     const reduce = stored.type === 'counter' ? reducers.last : reducers.avg;
     const resampled = bucketize(stored.timestamps, stored.values, query.range, query.intervalMs, reduce);
-    return { ...base, intervalMs: query.intervalMs, ...resampled };
+    const start = lowerBound(stored.timestamps, Math.floor(query.range.from / query.intervalMs) * query.intervalMs);
+    return { ...base, ...this.#counterBase(stored, start), intervalMs: query.intervalMs, ...resampled };
   }
 }

@@ -1,0 +1,155 @@
+import { aggregate, validateAggregateSpec, type AggregateGroup, type AggregateSpec } from '../../core/aggregate.js';
+import { BadUserInputError } from '../../core/errors.js';
+import type { AggregateFunction } from '../../core/reduce.js';
+import { labelsKey, type Labels, type Series } from '../../core/series.js';
+import { autoStep, alignRange } from '../../core/time.js';
+import { analyzeTrend } from '../../core/trend.js';
+import type { MetricSource } from '../../sources/source.js';
+import type { GatewayContext } from '../context.js';
+import { resolveFor } from '../errors.js';
+import type { QueryAggregateArgs, QueryTrendArgs, Resolvers } from '../generated/resolvers-types.js';
+import type { AggregateGroupModel, TrendModel } from '../mappers.js';
+import { buildMetricQuery } from '../metric-query.js';
+
+const MAX_GROUP_BY = 10;
+/** Trend buckets when no interval is given. */
+const TREND_STEPS = 100;
+
+export const analyticsResolvers: Resolvers = {
+  Query: {
+    aggregate: (_, args, ctx) => resolveFor(args.source, () => resolveAggregate(args, ctx)),
+    trend: (_, args, ctx) => resolveFor(args.source, () => resolveTrend(args, ctx)),
+  },
+  AggregateGroup: {
+    labels: (group) => toLabels(group.labels),
+    label: (group, { key }) => group.labels[key] ?? null,
+    buckets: (group) => group.buckets ? group.buckets.timestamps.map((timestamp, i) => ({ timestamp, value: group.buckets!.values[i] ?? null })) : null,
+  },
+  Trend: {
+    labels: (trend) => toLabels(trend.labels),
+    label: (trend, { key }) => trend.labels[key] ?? null,
+    direction: (trend) => trend.result.direction.toUpperCase() as 'STABLE',
+    changePercent: (trend) => trend.result.changePercent,
+    slopePerHour: (trend) => trend.result.slopePerHour,
+    first: (trend) => trend.result.first,
+    last: (trend) => trend.result.last,
+    min: (trend) => trend.result.min,
+    max: (trend) => trend.result.max,
+    mean: (trend) => trend.result.mean,
+    points: (trend) => trend.result.points,
+    interval: (trend) => trend.intervalMs,
+    series: (trend) => trend.timestamps.map((timestamp, i) => ({ timestamp, value: trend.values[i] ?? null })),
+    anomalies: (trend) => trend.result.anomalies,
+    forecast: (trend) => trend.result.forecast,
+  },
+};
+
+async function resolveAggregate(args: QueryAggregateArgs, ctx: GatewayContext): Promise<AggregateGroupModel[]> {
+  const source = ctx.registry.get(args.source);
+  const fn = args.function.toLowerCase() as AggregateFunction;
+  const groupBy = checkGroupBy(args.groupBy);
+  const { query, requested } = buildMetricQuery(source, { ...args, metrics: undefined }, ctx.now);
+  const range = args.interval != null ? query.range : requested;
+  const constantWeight = args.weightBy != null && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(args.weightBy) ? Number(args.weightBy) : undefined;
+  validateAggregateSpec({
+    fn,
+    percentile: args.percentile ?? undefined,
+    limit: args.limit ?? undefined,
+    weight: args.weightBy != null && args.weightBy.trim() !== '' ? () => undefined : undefined,
+  });
+
+  if (source.aggregate) {
+    const pushed = await source.aggregate(
+      {
+        metric: args.metric,
+        fn,
+        ...(args.percentile != null ? { percentile: args.percentile } : {}),
+        ...(args.weightBy != null ? { weightBy: args.weightBy } : {}),
+        groupBy,
+        ...(args.limit != null ? { limit: args.limit } : {}),
+        range,
+        ...(args.interval != null ? { intervalMs: args.interval } : {}),
+        filters: query.filters,
+        ...(query.params ? { params: query.params } : {}),
+      },
+      { signal: ctx.request.signal, log: ctx.log },
+    );
+    if (pushed) return pushed.map((group) => ({ ...group, pushedDown: true }));
+  }
+
+  // Computed here from raw points (the source's own resolution), fetched through the loaders and cache.
+  const raw = { ...query };
+  delete raw.intervalMs;
+  const series = await ctx.loaders.load(source, raw);
+  let weight: AggregateSpec['weight'];
+  if (fn === 'wavg') {
+    weight = constantWeight !== undefined ? () => constantWeight : weightLookup(await ctx.loaders.load(source, { ...raw, metrics: [args.weightBy!.trim()] }));
+  }
+  const spec: AggregateSpec = { fn, groupBy, range, ...(weight ? { weight } : {}) };
+  if (args.percentile != null) spec.percentile = args.percentile;
+  if (args.limit != null) spec.limit = args.limit;
+  if (args.interval != null) spec.intervalMs = args.interval;
+  return aggregate(series, spec).map((group: AggregateGroup) => ({ ...group, pushedDown: false }));
+}
+
+async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext): Promise<TrendModel[]> {
+  const source: MetricSource = ctx.registry.get(args.source);
+  const groupBy = checkGroupBy(args.groupBy);
+  if (args.forecastIntervals != null && (args.forecastIntervals < 0 || args.forecastIntervals > 1000)) {
+    throw new BadUserInputError(`forecastIntervals must be between 0 and 1000; got ${args.forecastIntervals}`, { field: 'forecastIntervals' });
+  }
+  if (args.stableBand != null && !(args.stableBand >= 0)) {
+    throw new BadUserInputError(`stableBand must be a percentage >= 0; got ${args.stableBand}`, { field: 'stableBand' });
+  }
+  if (args.anomalyThreshold != null && !(args.anomalyThreshold > 0)) {
+    throw new BadUserInputError(`anomalyThreshold must be > 0; got ${args.anomalyThreshold}`, { field: 'anomalyThreshold' });
+  }
+  const probe = buildMetricQuery(source, { ...args, metrics: undefined }, ctx.now);
+  const intervalMs = args.interval ?? autoStep(probe.requested, TREND_STEPS);
+  const query = { ...probe.query, range: alignRange(probe.requested, intervalMs), intervalMs };
+  const series = await ctx.loaders.load(source, query);
+  const combine = (args.combine?.toLowerCase() as AggregateFunction | undefined) ?? (series.some((s) => s.type === 'counter') ? 'sum' : 'avg');
+  if (combine === 'wavg' || combine === 'percentile') {
+    throw new BadUserInputError(`combine takes SUM, AVG, MIN, MAX, COUNT, FIRST, LAST, MEDIAN, RATE or STDDEV; got ${combine.toUpperCase()}`, { field: 'combine' });
+  }
+  const groups = aggregate(series, { fn: combine, groupBy, range: query.range, intervalMs });
+  return groups.map((group) => {
+    const { timestamps, values } = group.buckets!;
+    return {
+      labels: group.labels,
+      intervalMs,
+      timestamps,
+      values,
+      result: analyzeTrend(timestamps, values, {
+        intervalMs,
+        stableBandPercent: args.stableBand ?? 1,
+        anomalies: { threshold: args.anomalyThreshold ?? 3.5 },
+        forecastIntervals: args.forecastIntervals ?? 6,
+      }),
+    };
+  });
+}
+
+function checkGroupBy(groupBy: readonly string[] | null | undefined): string[] {
+  const keys = [...new Set(groupBy ?? [])];
+  if (keys.length > MAX_GROUP_BY) throw new BadUserInputError(`groupBy takes at most ${MAX_GROUP_BY} labels; got ${keys.length}`, { field: 'groupBy' });
+  if (keys.some((key) => key.trim() === '')) throw new BadUserInputError('groupBy label names must not be empty', { field: 'groupBy' });
+  return keys;
+}
+
+/** Weight of a point: the weight metric's value for the same label set at the same timestamp. */
+function weightLookup(weights: readonly Series[]): AggregateSpec['weight'] {
+  const table = new Map<string, number>();
+  for (const series of weights) {
+    const key = labelsKey(series.labels);
+    series.timestamps.forEach((timestamp, i) => {
+      const value = series.values[i];
+      if (value !== null && value !== undefined) table.set(`${key}@${timestamp}`, value);
+    });
+  }
+  return (labels: Labels, timestamp: number) => table.get(`${labelsKey(labels)}@${timestamp}`);
+}
+
+function toLabels(labels: Record<string, string>) {
+  return Object.entries(labels).map(([key, value]) => ({ key, value }));
+}
