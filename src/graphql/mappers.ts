@@ -25,3 +25,32 @@ export interface TrendModel {
   values: Array<number | null>;
   result: import('../core/trend.js').TrendResult;
 }
+
+export interface AllocationShareModel {
+  segment: string;
+  usage: number;
+  units: bigint;
+  /** Units of the whole this share is part of (for fraction and percent). */
+  of: bigint;
+  digits: number;
+}
+
+export interface AllocationDayModel {
+  day: number;
+  units: bigint;
+  fellBack: boolean;
+  digits: number;
+  shares: AllocationShareModel[];
+}
+
+export interface AllocationModel {
+  units: bigint;
+  digits: number;
+  currency: string;
+  strategy: string;
+  per: string;
+  from: number;
+  to: number;
+  shares: AllocationShareModel[];
+  days: AllocationDayModel[];
+}

@@ -3,7 +3,7 @@ import type { Decimal } from 'decimal.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Series as SeriesModel } from '../../core/series.js';
 import type { MetricSource as SourceModel, MetricDescriptor as MetricDescriptorModel } from '../../sources/source.js';
-import type { LabelModel, PointModel, AggregateGroupModel, TrendModel } from '../mappers.js';
+import type { LabelModel, PointModel, AggregateGroupModel, TrendModel, AllocationModel, AllocationDayModel, AllocationShareModel } from '../mappers.js';
 import type { Anomaly as AnomalyModel } from '../../core/anomalies.js';
 import type { ForecastPoint as ForecastPointModel } from '../../core/forecast.js';
 import type { GatewayContext } from '../context.js';
@@ -73,6 +73,88 @@ export type AggregateGroup = {
 export type AggregateGroupLabelArgs = {
   key: Scalars['String']['input'];
 };
+
+export type Allocation = {
+  __typename?: 'Allocation';
+  currency: Scalars['String']['output'];
+  /** One row per day with per DAY; one row for the whole range with per TOTAL. */
+  days: Array<AllocationDay>;
+  from: Scalars['Time']['output'];
+  per: AllocationPeriod;
+  shares: Array<AllocationShare>;
+  strategy: AllocationStrategy;
+  to: Scalars['Time']['output'];
+  /** Sum of all amounts; equals the input amount (times the days, per DAY) to the minor unit. */
+  total: Scalars['Decimal']['output'];
+};
+
+export type AllocationDay = {
+  __typename?: 'AllocationDay';
+  day: Scalars['Time']['output'];
+  /** True when nobody had usage that day and the EVEN fallback split it. */
+  fellBack: Scalars['Boolean']['output'];
+  shares: Array<AllocationShare>;
+  total: Scalars['Decimal']['output'];
+};
+
+export type AllocationInput = {
+  /** The amount to split; exact, at most the currency's minor-unit decimals. */
+  amount: Scalars['Decimal']['input'];
+  argus?: InputMaybe<ArgusParams>;
+  /** ISO 4217 code; sets the minor unit amounts are rounded to (cents for USD, none for JPY). */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  darktrace?: InputMaybe<DarktraceParams>;
+  dynatrace?: InputMaybe<DynatraceParams>;
+  /** EVEN: when no segment has usage, split evenly instead of answering with an error. */
+  fallback?: InputMaybe<AllocationStrategy>;
+  filters?: InputMaybe<Array<LabelFilter>>;
+  /** FIXED: {"acme": "0.5", "globex": "0.5"}; fractions that sum to 1. */
+  fixedShares?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Whole UTC days: from the day of `from` up to `to` (exclusive, like every range here; a `to` on
+   * the same day as `from` means that one day). Defaults to yesterday.
+   */
+  from?: InputMaybe<Scalars['Time']['input']>;
+  /** The usage metric. */
+  metric: Scalars['String']['input'];
+  per?: InputMaybe<AllocationPeriod>;
+  /** The label whose values are the segments (customer_id, region, team, ...). */
+  segmentBy: Scalars['String']['input'];
+  /** Only these segment values take part; each appears in the answer, with zero when it had no usage. */
+  segments?: InputMaybe<Array<Scalars['String']['input']>>;
+  source: Scalars['ID']['input'];
+  strategy: AllocationStrategy;
+  to?: InputMaybe<Scalars['Time']['input']>;
+  /** WEIGHTED_AVERAGE window, in days (>= 1). Default 7. */
+  windowDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type AllocationPeriod =
+  /** `amount` is per day: each day is split by that day's usage. */
+  | 'DAY'
+  /** `amount` is for the whole range, split once. */
+  | 'TOTAL';
+
+export type AllocationShare = {
+  __typename?: 'AllocationShare';
+  amount: Scalars['Decimal']['output'];
+  /** amount / total. */
+  fraction: Scalars['Float']['output'];
+  percent: Scalars['Float']['output'];
+  segment: Scalars['String']['output'];
+  /** The segment's usage over the range. */
+  usage: Scalars['Float']['output'];
+};
+
+export type AllocationStrategy =
+  /** Equal parts among the segments with usage. */
+  | 'EVEN'
+  /** Shares given in `fixedShares` (segment -> fraction; they must sum to 1). */
+  | 'FIXED'
+  /** Each segment's share of the metric's total over the range (or over each day, per DAY). */
+  | 'PROPORTIONAL_ON'
+  /** Shares from each segment's mean daily usage over the trailing `windowDays` ending at the allocation day. */
+  | 'WEIGHTED_AVERAGE';
 
 export type Anomaly = {
   __typename?: 'Anomaly';
@@ -193,6 +275,8 @@ export type Query = {
    * merge into one group with `others: true`.
    */
   aggregate?: Maybe<Array<AggregateGroup>>;
+  /** Splits an amount across the segments of a usage metric from any source. */
+  allocation: Allocation;
   /**
    * Series for one or more metrics from one source. Give `metric` or `metrics`. The range defaults to
    * the last hour and must have `from` before `to`. With `interval` the series are resampled onto
@@ -231,6 +315,11 @@ export type QueryAggregateArgs = {
   source: Scalars['ID']['input'];
   to?: InputMaybe<Scalars['Time']['input']>;
   weightBy?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryAllocationArgs = {
+  input: AllocationInput;
 };
 
 
@@ -470,6 +559,12 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   AggregateFunction: AggregateFunction;
   AggregateGroup: ResolverTypeWrapper<AggregateGroupModel>;
+  Allocation: ResolverTypeWrapper<AllocationModel>;
+  AllocationDay: ResolverTypeWrapper<AllocationDayModel>;
+  AllocationInput: AllocationInput;
+  AllocationPeriod: AllocationPeriod;
+  AllocationShare: ResolverTypeWrapper<AllocationShareModel>;
+  AllocationStrategy: AllocationStrategy;
   Anomaly: ResolverTypeWrapper<AnomalyModel>;
   ArgusParams: ArgusParams;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -505,6 +600,10 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AggregateGroup: AggregateGroupModel;
+  Allocation: AllocationModel;
+  AllocationDay: AllocationDayModel;
+  AllocationInput: AllocationInput;
+  AllocationShare: AllocationShareModel;
   Anomaly: AnomalyModel;
   ArgusParams: ArgusParams;
   Boolean: Scalars['Boolean']['output'];
@@ -542,6 +641,32 @@ export type AggregateGroupResolvers<ContextType = GatewayContext, ParentType ext
   pushedDown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   seriesCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type AllocationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Allocation'] = ResolversParentTypes['Allocation']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  days?: Resolver<Array<ResolversTypes['AllocationDay']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  per?: Resolver<ResolversTypes['AllocationPeriod'], ParentType, ContextType>;
+  shares?: Resolver<Array<ResolversTypes['AllocationShare']>, ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['AllocationStrategy'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+};
+
+export type AllocationDayResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AllocationDay'] = ResolversParentTypes['AllocationDay']> = {
+  day?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  fellBack?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  shares?: Resolver<Array<ResolversTypes['AllocationShare']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+};
+
+export type AllocationShareResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AllocationShare'] = ResolversParentTypes['AllocationShare']> = {
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  fraction?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  percent?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  segment?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type AnomalyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Anomaly'] = ResolversParentTypes['Anomaly']> = {
@@ -596,6 +721,7 @@ export type PointResolvers<ContextType = GatewayContext, ParentType extends Reso
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   aggregate?: Resolver<Maybe<Array<ResolversTypes['AggregateGroup']>>, ParentType, ContextType, RequireFields<QueryAggregateArgs, 'function' | 'metric' | 'source'>>;
+  allocation?: Resolver<ResolversTypes['Allocation'], ParentType, ContextType, RequireFields<QueryAllocationArgs, 'input'>>;
   metricData?: Resolver<Maybe<Array<ResolversTypes['Series']>>, ParentType, ContextType, RequireFields<QueryMetricDataArgs, 'source'>>;
   metrics?: Resolver<Maybe<Array<ResolversTypes['MetricDescriptor']>>, ParentType, ContextType, Partial<QueryMetricsArgs>>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
@@ -668,6 +794,9 @@ export type TrendResolvers<ContextType = GatewayContext, ParentType extends Reso
 
 export type Resolvers<ContextType = GatewayContext> = {
   AggregateGroup?: AggregateGroupResolvers<ContextType>;
+  Allocation?: AllocationResolvers<ContextType>;
+  AllocationDay?: AllocationDayResolvers<ContextType>;
+  AllocationShare?: AllocationShareResolvers<ContextType>;
   Anomaly?: AnomalyResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Duration?: GraphQLScalarType;

@@ -1,7 +1,6 @@
-import { aggregate, validateAggregateSpec, type AggregateGroup, type AggregateSpec } from '../../core/aggregate.js';
+import { aggregate } from '../../core/aggregate.js';
 import { BadUserInputError } from '../../core/errors.js';
 import type { AggregateFunction } from '../../core/reduce.js';
-import { labelsKey, type Labels, type Series } from '../../core/series.js';
 import { autoStep, alignRange } from '../../core/time.js';
 import { analyzeTrend } from '../../core/trend.js';
 import type { MetricSource } from '../../sources/source.js';
@@ -10,6 +9,7 @@ import { resolveFor } from '../errors.js';
 import type { QueryAggregateArgs, QueryTrendArgs, Resolvers } from '../generated/resolvers-types.js';
 import type { AggregateGroupModel, TrendModel } from '../mappers.js';
 import { buildMetricQuery } from '../metric-query.js';
+import { runAggregate } from '../run-aggregate.js';
 
 const MAX_GROUP_BY = 10;
 /** Trend buckets when no interval is given. */
@@ -46,50 +46,11 @@ export const analyticsResolvers: Resolvers = {
 
 async function resolveAggregate(args: QueryAggregateArgs, ctx: GatewayContext): Promise<AggregateGroupModel[]> {
   const source = ctx.registry.get(args.source);
-  const fn = args.function.toLowerCase() as AggregateFunction;
-  const groupBy = checkGroupBy(args.groupBy);
-  const { query, requested } = buildMetricQuery(source, { ...args, metrics: undefined }, ctx.now);
-  const range = args.interval != null ? query.range : requested;
-  const constantWeight = args.weightBy != null && /^\s*[+-]?\d+(\.\d+)?\s*$/.test(args.weightBy) ? Number(args.weightBy) : undefined;
-  validateAggregateSpec({
-    fn,
-    percentile: args.percentile ?? undefined,
-    limit: args.limit ?? undefined,
-    weight: args.weightBy != null && args.weightBy.trim() !== '' ? () => undefined : undefined,
+  return runAggregate(ctx, source, {
+    ...args,
+    fn: args.function.toLowerCase() as AggregateFunction,
+    groupBy: checkGroupBy(args.groupBy),
   });
-
-  if (source.aggregate) {
-    const pushed = await source.aggregate(
-      {
-        metric: args.metric,
-        fn,
-        ...(args.percentile != null ? { percentile: args.percentile } : {}),
-        ...(args.weightBy != null ? { weightBy: args.weightBy } : {}),
-        groupBy,
-        ...(args.limit != null ? { limit: args.limit } : {}),
-        range,
-        ...(args.interval != null ? { intervalMs: args.interval } : {}),
-        filters: query.filters,
-        ...(query.params ? { params: query.params } : {}),
-      },
-      { signal: ctx.request.signal, log: ctx.log },
-    );
-    if (pushed) return pushed.map((group) => ({ ...group, pushedDown: true }));
-  }
-
-  // Computed here from raw points (the source's own resolution), fetched through the loaders and cache.
-  const raw = { ...query };
-  delete raw.intervalMs;
-  const series = await ctx.loaders.load(source, raw);
-  let weight: AggregateSpec['weight'];
-  if (fn === 'wavg') {
-    weight = constantWeight !== undefined ? () => constantWeight : weightLookup(await ctx.loaders.load(source, { ...raw, metrics: [args.weightBy!.trim()] }));
-  }
-  const spec: AggregateSpec = { fn, groupBy, range, ...(weight ? { weight } : {}) };
-  if (args.percentile != null) spec.percentile = args.percentile;
-  if (args.limit != null) spec.limit = args.limit;
-  if (args.interval != null) spec.intervalMs = args.interval;
-  return aggregate(series, spec).map((group: AggregateGroup) => ({ ...group, pushedDown: false }));
 }
 
 async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext): Promise<TrendModel[]> {
@@ -135,19 +96,6 @@ function checkGroupBy(groupBy: readonly string[] | null | undefined): string[] {
   if (keys.length > MAX_GROUP_BY) throw new BadUserInputError(`groupBy takes at most ${MAX_GROUP_BY} labels; got ${keys.length}`, { field: 'groupBy' });
   if (keys.some((key) => key.trim() === '')) throw new BadUserInputError('groupBy label names must not be empty', { field: 'groupBy' });
   return keys;
-}
-
-/** Weight of a point: the weight metric's value for the same label set at the same timestamp. */
-function weightLookup(weights: readonly Series[]): AggregateSpec['weight'] {
-  const table = new Map<string, number>();
-  for (const series of weights) {
-    const key = labelsKey(series.labels);
-    series.timestamps.forEach((timestamp, i) => {
-      const value = series.values[i];
-      if (value !== null && value !== undefined) table.set(`${key}@${timestamp}`, value);
-    });
-  }
-  return (labels: Labels, timestamp: number) => table.get(`${labelsKey(labels)}@${timestamp}`);
 }
 
 function toLabels(labels: Record<string, string>) {

@@ -1,5 +1,6 @@
 import { DecimalScalar, DurationScalar, JSONScalar, TimeScalar } from '../scalars/index.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { allocationResolvers } from './allocation.js';
 import { analyticsResolvers } from './analytics.js';
 import { collectorResolvers } from './collector.js';
 import { metricDataResolvers } from './metric-data.js';
@@ -11,4 +12,5 @@ export const resolvers: Resolvers[] = [
   metricDataResolvers,
   collectorResolvers,
   analyticsResolvers,
+  allocationResolvers,
 ];

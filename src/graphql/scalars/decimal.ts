@@ -11,6 +11,8 @@ export const DecimalScalar = new GraphQLScalarType({
   description: `An exact decimal number. Input: ${FORMS}. Output: a string.`,
   serialize(value) {
     if (value instanceof Decimal) return value.toFixed();
+    // Strings keep their digits: "25.90" is a money amount in cents and must not become "25.9".
+    if (typeof value === 'string' && DECIMAL_TEXT.test(value.trim())) return value.trim();
     if (typeof value === 'string' || typeof value === 'number') return toDecimal(value).toFixed();
     throw new TypeError(`Decimal cannot represent ${String(value)}`);
   },
