@@ -25,6 +25,7 @@ const config: CodegenConfig = {
           Point: '../mappers.js#PointModel',
           AggregateGroup: '../mappers.js#AggregateGroupModel',
           Trend: '../mappers.js#TrendModel',
+          MetricStreamEvent: '../mappers.js#MetricStreamEventModel',
           Allocation: '../mappers.js#AllocationModel',
           AllocationDay: '../mappers.js#AllocationDayModel',
           AllocationShare: '../mappers.js#AllocationShareModel',

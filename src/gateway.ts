@@ -15,15 +15,22 @@ import { SeriesLoaders } from './graphql/loaders.js';
 import { createGatewaySchema } from './graphql/schema.js';
 import { useInputErrors } from './graphql/use-input-errors.js';
 import { useReportedErrors } from './graphql/use-reported-errors.js';
+import { useWarnings } from './graphql/use-warnings.js';
+import { useCollectorApi } from './http/collector-routes.js';
 import { useHealth } from './http/health.js';
 import { useReady } from './http/ready.js';
+import { useSseHeartbeat } from './http/use-sse-heartbeat.js';
+import { useExplorePage } from './http/use-explore-page.js';
+import { attachWebSocket } from './http/websocket.js';
 import { requestInfo, useRequestLog } from './http/use-request-log.js';
 import { createSource } from './sources/create.js';
 import { checkHealth } from './sources/health.js';
 import { NativeSource } from './sources/native/adapter.js';
 import { seedDemoData, startDemoFeed } from './sources/native/seed.js';
 import { observeSource } from './sources/observed.js';
-import { SourceRegistry, type MetricSource, type SourceHealth } from './sources/source.js';
+import { SourceRegistry, type MetricSource, type SourceHealth, type SourceWarning } from './sources/source.js';
+import { StreamCoordination } from './streams/coordination.js';
+import { StreamHub } from './streams/stream-hub.js';
 import { createLogger } from './telemetry/log.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
 
@@ -68,7 +75,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       })
     : new MemoryStore({ maxEntries: config.cache.maxEntries });
 
-  const registry = new SourceRegistry(config.sources.map((source) => observeSource(createSource(source, { log: log.child({ source: source.id }), metrics }), metrics)));
+  const registry = new SourceRegistry(config.sources.map((source) => observeSource(createSource(source, { log: log.child({ source: source.id }), metrics, redis: config.redis }), metrics)));
   const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl)]));
   const cache = new QueryCache({
     store,
@@ -76,7 +83,28 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     policyFor: (source) => (source.capabilities.cacheable ? policies.get(source.id) : undefined),
   });
 
-  const stopDemo = config.demo ? startDemo(registry) : () => {};
+  const coordination = config.redis
+    ? new StreamCoordination({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, log: log.child({ component: 'streams' }) })
+    : undefined;
+  const hub = new StreamHub({
+    log: log.child({ component: 'streams' }),
+    metrics,
+    maxQueued: config.streams.maxQueued,
+    ...(coordination ? { coordination } : {}),
+    backfill: async (source, query) => {
+      const [answer] = await cache.query(source, 'stream', [query], { log });
+      if (answer instanceof Error) throw answer;
+      return answer ?? [];
+    },
+  });
+  const minPollIntervals = new Map(config.sources.map((source) => [source.id, source.minPollInterval ?? 10_000]));
+  const streams = {
+    hub,
+    minPollIntervalMs: (source: MetricSource) => minPollIntervals.get(source.id) ?? 10_000,
+    defaultPollIntervalMs: config.streams.pollInterval,
+  };
+
+  const stopDemo = config.demo ? await startDemo(registry) : () => {};
   const shutdown = new AbortController();
   let ready = false;
 
@@ -96,6 +124,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const identity = 'anonymous';
       const healthChecks = new Map<string, Promise<SourceHealth>>();
       const reported: GraphQLError[] = [];
+      const warnings: SourceWarning[] = [];
       return {
         requestId: id,
         log: requestLog,
@@ -104,14 +133,16 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         registry,
         cache,
         metrics,
-        loaders: new SeriesLoaders(cache, identity, { signal: request.signal, log: requestLog }),
+        loaders: new SeriesLoaders(cache, identity, { signal: request.signal, log: requestLog, warn: (warning) => warnings.push(warning) }),
         health: (source: MetricSource) => {
           let check = healthChecks.get(source.id);
           if (!check) healthChecks.set(source.id, (check = checkHealth(source)));
           return check;
         },
         reported,
+        warnings,
         reportError: (error) => reported.push(error),
+        streams,
         shutdownSignal: shutdown.signal,
       };
     },
@@ -119,8 +150,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useRequestLog({ log, metrics }),
       useHealth({ registry, cache: store }),
       useReady({ isReady: () => ready }),
+      useCollectorApi({ registry, metrics, log }),
+      useExplorePage({ log: log.child({ component: 'explore' }) }),
+      useSseHeartbeat({ intervalMs: config.streams.heartbeat }),
       useInputErrors(),
       useReportedErrors(),
+      useWarnings(),
     ],
   });
 
@@ -132,6 +167,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       resolve();
     });
   });
+  const websocket = attachWebSocket(server, yoga, { keepAliveMs: config.streams.heartbeat });
   ready = true;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -144,8 +180,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       ready = false;
       stopDemo();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Subscriptions watch this signal and send `complete` before their responses end.
+      // Streams end first, so every subscriber gets `complete` before its connection closes.
       shutdown.abort();
+      hub.close();
+      // Let the `complete` messages of the ended streams reach the sockets before they close.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await websocket.close();
       server.closeIdleConnections();
       const drained = await Promise.race([
         closed.then(() => true),
@@ -159,6 +199,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await yoga.dispose();
       await registry.close();
       await store.close();
+      await coordination?.close();
       log.info('gateway stopped');
     })());
 
@@ -174,11 +215,11 @@ function cachePolicy(config: GatewayConfig, ttl: GatewayConfig['sources'][number
   };
 }
 
-function startDemo(registry: SourceRegistry): () => void {
+async function startDemo(registry: SourceRegistry): Promise<() => void> {
   const stops: Array<() => void> = [];
   for (const source of registry.list()) {
     if (source instanceof NativeSource) {
-      seedDemoData(source, Date.now());
+      await seedDemoData(source, Date.now());
       stops.push(startDemoFeed(source));
     }
   }

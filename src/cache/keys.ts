@@ -7,7 +7,7 @@ import type { MetricQuery } from '../sources/source.js';
  * range is the one the resolver already aligned to the interval. The credential identity is part
  * of the key so no cached answer crosses tenants or API keys.
  */
-export function queryCacheKey(sourceId: string, identity: string, query: MetricQuery): string {
+export function queryCacheKey(sourceId: string, identity: string, query: MetricQuery, dataVersion?: string): string {
   const normalised = stableStringify({
     metrics: query.metrics,
     from: query.range.from,
@@ -18,7 +18,10 @@ export function queryCacheKey(sourceId: string, identity: string, query: MetricQ
       .sort((a, b) => (a.key === b.key ? Number(a.exclude) - Number(b.exclude) : a.key < b.key ? -1 : 1)),
     params: query.params ?? null,
   });
-  const digest = createHash('sha256').update(identity).update('\0').update(normalised).digest('base64url');
+  const hash = createHash('sha256').update(identity).update('\0').update(normalised);
+  // A source whose past answers can change (ingested export files) versions its keys.
+  if (dataVersion !== undefined) hash.update('\0').update(dataVersion);
+  const digest = hash.digest('base64url');
   return `q:${sourceId}:${digest.slice(0, 32)}`;
 }
 

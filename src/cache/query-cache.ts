@@ -1,4 +1,4 @@
-import type { MetricQuery, MetricSource, QueryContext, QueryResult } from '../sources/source.js';
+import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer, SourceWarning } from '../sources/source.js';
 import type { Series } from '../core/series.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { queryCacheKey } from './keys.js';
@@ -38,7 +38,8 @@ export class QueryCache {
     const policy = this.#policyFor(source);
     if (!policy) return callSource(source, queries, ctx);
 
-    const keys = queries.map((query) => queryCacheKey(source.id, identity, query));
+    const version = source.dataVersion?.();
+    const keys = queries.map((query) => queryCacheKey(source.id, identity, query, version));
     const results = new Array<QueryResult | Promise<QueryResult> | undefined>(queries.length);
 
     const cached = await Promise.all(keys.map((key) => (this.#flight.peek(key) ? undefined : this.store.get(key))));
@@ -47,7 +48,7 @@ export class QueryCache {
     keys.forEach((key, i) => {
       const hit = cached[i];
       if (hit !== undefined) {
-        results[i] = JSON.parse(hit) as Series[];
+        results[i] = decodeAnswer(hit);
         this.#count(source, 'hit');
         return;
       }
@@ -72,7 +73,7 @@ export class QueryCache {
         void outcome.then((answer) => {
           if (answer instanceof Error) return;
           const ttl = cacheTtlMs(queries[queryIndex]!.range, now, policy);
-          return this.store.set(keys[queryIndex]!, JSON.stringify(answer), ttl);
+          return this.store.set(keys[queryIndex]!, encodeAnswer(answer), ttl);
         });
       });
     }
@@ -100,4 +101,17 @@ async function callSource(source: MetricSource, queries: readonly MetricQuery[],
     const failure = error instanceof Error ? error : new Error(String(error));
     return queries.map(() => failure);
   }
+}
+
+/**
+ * Cached form of an answer: the series array, or `{series, warnings}` when the upstream warned,
+ * so a cached answer brings its warnings along (JSON drops properties of arrays).
+ */
+function encodeAnswer(answer: SeriesAnswer): string {
+  return JSON.stringify(answer.warnings?.length ? { series: [...answer], warnings: answer.warnings } : answer);
+}
+
+function decodeAnswer(text: string): SeriesAnswer {
+  const parsed = JSON.parse(text) as Series[] | { series: Series[]; warnings: SourceWarning[] };
+  return Array.isArray(parsed) ? parsed : Object.assign(parsed.series, { warnings: parsed.warnings });
 }

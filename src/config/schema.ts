@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { parseDuration, DURATION_FORMS } from '../core/duration.js';
+import { nativeSourceOptions } from '../sources/native/config.js';
+import { darktraceSourceSchema } from '../sources/darktrace/config.js';
+import { argusSourceSchema } from '../sources/argus/config.js';
+import { dynatraceSourceSchema } from '../sources/dynatrace/config.js';
 
 /**
  * gateway.yaml, validated. Objects are strict: a misspelt key is an error, not a silently ignored
@@ -37,19 +41,18 @@ export const sourceBase = {
   retries: z.number().int().min(0).max(5).optional(),
   /** `false` or 0 turns caching off for this source; an object overrides the global TTLs. */
   cacheTtl: cacheTtl.optional(),
+  /** The shortest poll interval a live stream may ask of this source. @default 10s */
+  minPollInterval: duration.optional(),
 };
 
 export const nativeSourceSchema = z.strictObject({
   ...sourceBase,
   kind: z.literal('native'),
-  /** @default 10000 */
-  maxSeries: positiveInt.optional(),
-  /** @default 1000 */
-  maxPointsPerSeries: positiveInt.optional(),
+  ...nativeSourceOptions,
 });
 
 /** One entry per source kind; each kind's own settings live next to its adapter. */
-export const sourceSchema = z.discriminatedUnion('kind', [nativeSourceSchema]);
+export const sourceSchema = z.discriminatedUnion('kind', [nativeSourceSchema, darktraceSourceSchema(sourceBase), argusSourceSchema(sourceBase), dynatraceSourceSchema(sourceBase)]);
 
 export const SOURCE_KINDS_CONFIGURABLE = sourceSchema.options.map((option) => option.shape.kind.value);
 
@@ -80,6 +83,16 @@ export const configSchema = z.strictObject({
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     /** Longest a graceful shutdown waits for open requests and streams. @default 10000 */
     shutdownTimeoutMs: positiveInt.default(10_000),
+    streams: z
+      .strictObject({
+        /** Longest silence on an open stream before a heartbeat goes out (SSE comment, WebSocket ping). @default 12s */
+        heartbeat: duration.default(12_000),
+        /** Poll interval when a subscription names none (never below the source's minimum). @default 30s */
+        pollInterval: duration.default(30_000),
+        /** Events a slow subscriber may fall behind before it is disconnected. @default 1000 */
+        maxQueued: positiveInt.default(1000),
+      })
+      .prefault({}),
     /** Whether this is the built-in demo (seeded data, a live demo feed). */
     demo: z.boolean().default(false),
     sources: z.array(sourceSchema).min(1, 'at least one source is required'),

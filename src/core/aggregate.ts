@@ -102,9 +102,10 @@ export function aggregate(series: readonly Series[], spec: AggregateSpec): Aggre
   };
   const out = states.map((state) => toGroup(state, false));
   out.sort((a, b) => labelsKey(a.labels).localeCompare(labelsKey(b.labels)));
-  if (spec.limit !== undefined && others) {
+  // A top-N answer reads in value order whether or not anything was left over for "others".
+  if (spec.limit !== undefined && spec.groupBy.length > 0) {
     out.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity));
-    out.push(toGroup(others, true));
+    if (others) out.push(toGroup(others, true));
   }
   return out;
 }

@@ -118,3 +118,39 @@ export class StaleDataError extends GatewayError {
 export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }
+
+/** The wire form of a GatewayError (stream events cross instances through Redis as JSON). */
+export interface GatewayErrorData {
+  code: ErrorCode;
+  message: string;
+  source?: string;
+  upstreamStatus?: number;
+  retryAfterMs?: number;
+}
+
+export function gatewayErrorToData(error: GatewayError): GatewayErrorData {
+  const data: GatewayErrorData = { code: error.code, message: error.message };
+  if (error.source !== undefined) data.source = error.source;
+  if (error.upstreamStatus !== undefined) data.upstreamStatus = error.upstreamStatus;
+  if (error instanceof UpstreamRateLimitedError && error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
+  return data;
+}
+
+/** Rebuilds the GatewayError subclass for a code; unknown codes become UPSTREAM_UNAVAILABLE. */
+export function gatewayErrorFromData(data: GatewayErrorData): GatewayError {
+  const options = {
+    ...(data.source !== undefined ? { source: data.source } : {}),
+    ...(data.upstreamStatus !== undefined ? { upstreamStatus: data.upstreamStatus } : {}),
+  };
+  switch (data.code) {
+    case 'BAD_USER_INPUT': return new BadUserInputError(data.message, options);
+    case 'UPSTREAM_AUTH_FAILED': return new UpstreamAuthFailedError(data.message, options);
+    case 'UPSTREAM_NOT_FOUND': return new UpstreamNotFoundError(data.message, options);
+    case 'UPSTREAM_BAD_REQUEST': return new UpstreamBadRequestError(data.message, options);
+    case 'UPSTREAM_RATE_LIMITED': return new UpstreamRateLimitedError(data.message, data.retryAfterMs, options);
+    case 'GATEWAY_TIMEOUT': return new GatewayTimeoutError(data.message, 'total', options);
+    case 'CIRCUIT_BREAKER_OPEN': return new CircuitBreakerOpenError(data.message, options);
+    case 'STALE_DATA': return new StaleDataError(data.message, options);
+    default: return new UpstreamUnavailableError(data.message, options);
+  }
+}

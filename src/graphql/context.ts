@@ -2,7 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { QueryCache } from '../cache/query-cache.js';
-import type { SourceHealth, SourceRegistry, MetricSource } from '../sources/source.js';
+import type { SourceHealth, SourceRegistry, MetricSource, SourceWarning } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { SeriesLoaders } from './loaders.js';
 
@@ -26,6 +26,14 @@ export interface GatewayFields {
    */
   reportError(error: GraphQLError): void;
   readonly reported: GraphQLError[];
+  /** Upstream warnings about this request's answers; useWarnings puts them in `extensions.warnings`. */
+  readonly warnings: SourceWarning[];
+  streams: {
+    hub: import('../streams/stream-hub.js').StreamHub;
+    /** The smallest poll interval a client may ask of a source. */
+    minPollIntervalMs(source: MetricSource): number;
+    defaultPollIntervalMs: number;
+  };
   /** Aborts when the gateway begins shutting down; streams end cleanly on it. */
   shutdownSignal: AbortSignal;
 }

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { stableStringify } from '../cache/keys.js';
 import type { QueryCache } from '../cache/query-cache.js';
 import type { Series } from '../core/series.js';
-import type { MetricQuery, MetricSource, QueryContext } from '../sources/source.js';
+import type { MetricQuery, MetricSource, QueryContext, QueryResult } from '../sources/source.js';
 
 /**
  * One DataLoader per source, per request. Every `metricData` field of a request that reaches the
@@ -22,11 +22,20 @@ export class SeriesLoaders {
     let loader = this.#loaders.get(source.id);
     if (!loader) {
       loader = new DataLoader<MetricQuery, Series[], string>(
-        (queries) => this.cache.query(source, this.identity, queries, this.ctx),
+        (queries) => this.cache.query(source, this.identity, queries, this.ctx).then((answers) => this.#passWarnings(answers)),
         { cacheKeyFn: stableStringify, maxBatchSize: source.capabilities.maxBatchSize },
       );
       this.#loaders.set(source.id, loader);
     }
     return loader.load(query);
+  }
+
+  /** An answer's warnings (fresh or from cache) go to the client once per distinct query. */
+  #passWarnings(answers: QueryResult[]): QueryResult[] {
+    for (const answer of answers) {
+      if (answer instanceof Error || !answer.warnings) continue;
+      for (const warning of answer.warnings) this.ctx.warn?.(warning);
+    }
+    return answers;
   }
 }

@@ -54,3 +54,8 @@ export interface AllocationModel {
   shares: AllocationShareModel[];
   days: AllocationDayModel[];
 }
+
+export interface MetricStreamEventModel {
+  series: import('../core/series.js').Series[];
+  backfill: boolean;
+}

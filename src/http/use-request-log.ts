@@ -55,6 +55,10 @@ export function useRequestLog({ log, metrics }: RequestLogOptions): Plugin {
   };
 }
 
+const ROUTES = ['/graphql', '/health', '/ready', '/livez', '/metrics', '/metrics/track', '/metrics/track/batch', '/metrics/series', '/metrics/stats'];
+
+/** A bounded set of route labels: one per route, the metric name in trend paths left out. */
 function routeOf(pathname: string): string {
-  return ['/graphql', '/health', '/ready', '/livez', '/metrics'].includes(pathname) ? pathname : 'other';
+  if (ROUTES.includes(pathname)) return pathname;
+  return pathname.startsWith('/metrics/trends/') ? '/metrics/trends/{name}' : 'other';
 }

@@ -30,6 +30,16 @@ export interface QueryContext {
   /** Aborts when the client goes away or the request deadline passes. */
   signal?: AbortSignal;
   log: Logger;
+  /** Passes an answer's warnings on to the client (GraphQL `extensions.warnings`). */
+  warn?(warning: SourceWarning): void;
+}
+
+/** Something the upstream said about an answer that the client should see, though nothing failed. */
+export interface SourceWarning {
+  source: string;
+  message: string;
+  /** The metric the warning is about, when it is about one. */
+  metric?: string;
 }
 
 export interface SourceCapabilities {
@@ -62,7 +72,10 @@ export interface MetricDescriptor {
   type?: string;
 }
 
-export type QueryResult = Series[] | Error;
+/** Series, with the upstream's warnings about them; the warnings are cached with the series. */
+export type SeriesAnswer = Series[] & { warnings?: SourceWarning[] };
+
+export type QueryResult = SeriesAnswer | Error;
 
 /** An aggregation a source may compute upstream (Argus aggregate, Dynatrace transformations). */
 export interface AggregateQuery {
@@ -99,6 +112,17 @@ export interface MetricSource {
    * must give the same answer for the same data.
    */
   aggregate?(query: AggregateQuery, ctx: QueryContext): Promise<AggregateGroup[] | undefined>;
+  /**
+   * Push sources (the native collector) report new points as they arrive, so live streams need
+   * no polling. The listener gets one-point series; the return value stops the watch.
+   */
+  watch?(listener: (series: Series) => void): () => void;
+  /**
+   * Changes whenever answers about a past window may have changed for a reason other than time
+   * passing (Dynatrace export files ingested). It is part of every cache key of the source, so
+   * such answers are not served stale. Absent: only time changes answers.
+   */
+  dataVersion?(): string;
   close?(): Promise<void>;
 }
 

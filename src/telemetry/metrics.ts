@@ -79,6 +79,29 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Native collector, per gateway instance (store-wide figures are rendered from the store). */
+  readonly collectorRejected = new Counter({
+    name: 'metrics_errors_total',
+    help: 'Points the native collector refused (invalid, too old, or a name/type conflict)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly collectorDuration = new Histogram({
+    name: 'metrics_collection_duration_seconds',
+    help: 'Time the native collector took to validate and store one track request',
+    labelNames: ['source'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  readonly collectorExports = new Counter({
+    name: 'metrics_exported_total',
+    help: 'Prometheus scrapes of the native collector served by this instance',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
   /** Sum of a counter's values matching `labels`; for /health and for tests. */
   async count(counter: Counter<string>, labels: Record<string, string> = {}): Promise<number> {
     const { values } = await counter.get();

@@ -22,7 +22,8 @@ describe('Query.allocation', () => {
   let gateway: Gateway;
 
   beforeAll(async () => {
-    gateway = await startGateway();
+    // Billing looks back weeks; the collector's default 24h retention would refuse these points.
+    gateway = await startGateway({ sources: [{ id: 'native', kind: 'native', retention: '90d' }] });
     const inputs = USAGE.flatMap(({ metric, label, day, values }) =>
       Object.entries(values).map(([segment, value]) => ({ name: metric, type: 'COUNTER', value, labels: { [label]: segment }, timestamp: `${day}T12:00:00Z` })),
     );

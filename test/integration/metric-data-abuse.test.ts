@@ -55,7 +55,7 @@ describe('metricData and trackMetric refuse bad input clearly', () => {
     ['{ name: "x", value: 1, labels: "a=b" }', /labels must be an object of string values/],
     ['{ name: "", value: 1 }', /name is required/],
     ['{ name: "c", type: COUNTER, value: -2 }', /counter only goes up/],
-    ['{ name: "x", value: 1, service: "a", labels: { service: "b" } }', /contradicts service/],
+    ['{ name: "x", value: 1, service: "a", labels: { service: "b", exported_service: "c" } }', /differs from service \('a'\)/],
   ])('trackMetric(%s) is refused', async (input, message) => {
     const response = await gql(gateway, `mutation { trackMetric(input: ${input}) { success } }`);
     expect(response.data).toBeNull();

@@ -76,6 +76,7 @@ describe('validateConfig', () => {
       cache: { maxEntries: 10_000, openTtl: 30_000, closedTtl: 7_200_000, settle: 300_000 },
       log: { level: 'info' },
       shutdownTimeoutMs: 10_000,
+      streams: { heartbeat: 12_000, pollInterval: 30_000, maxQueued: 1000 },
       demo: false,
       sources: [{ id: 'native', kind: 'native' }],
     });
@@ -127,7 +128,7 @@ describe('validateConfig', () => {
 
   it('rejects an unknown source kind', () => {
     expect(problemsOf(() => validateConfig({ sources: [{ id: 'a', kind: 'prometheus' }] }, 'gateway.yaml', {}))).toEqual([
-      'sources[0].kind: kind must be one of native; got "prometheus"',
+      'sources[0].kind: kind must be one of native, darktrace, argus, dynatrace; got "prometheus"',
     ]);
   });
 
@@ -156,7 +157,7 @@ describe('validateConfig', () => {
     expect(error!.problems).toEqual(
       expect.arrayContaining([
         'sources[0].id: environment variable SOURCE_ID is not set',
-        'sources[1].kind: kind must be one of native; got "other"',
+        'sources[1].kind: kind must be one of native, darktrace, argus, dynatrace; got "other"',
         "(root): unknown setting 'foo'",
       ]),
     );

@@ -3,21 +3,24 @@ import { BadUserInputError } from '../../src/core/errors.js';
 import { bucketize, reducers } from '../../src/core/series.js';
 import type { MetricQuery } from '../../src/sources/source.js';
 import { NativeSource } from '../../src/sources/native/adapter.js';
-import { NativeStore } from '../../src/sources/native/store.js';
+import { MemoryNativeStore } from '../../src/sources/native/memory-store.js';
 
 const MINUTE = 60_000;
 /** 2026-11-01T12:00:00Z, on every round boundary up to a day. */
 const T0 = 1793534400000;
 
-function source(): NativeSource {
-  const native = new NativeSource('native', new NativeStore());
+/** The store's clock: just after the last point below. */
+const NOW = T0 + 10 * MINUTE;
+
+async function source(): Promise<NativeSource> {
+  const native = new NativeSource('native', new MemoryNativeStore({ sweepEveryMs: 0 }));
   // A gauge sampled every minute with a gap from minute 4 to 7, and a counter with increments of 1, 2, 3, ...
   for (const [minute, value] of [[0, 10], [1, 20], [2, 30], [3, 40], [8, 90], [9, 100]] as const) {
-    native.write({ name: 'cpu', value, timestamp: T0 + minute * MINUTE, labels: { host: 'a' }, unit: 'percent' });
+    await native.write({ name: 'cpu', value, timestamp: T0 + minute * MINUTE, labels: { host: 'a' }, unit: 'percent' }, NOW);
   }
-  native.write({ name: 'cpu', value: 55, timestamp: T0 + MINUTE, labels: { host: 'b' } });
+  await native.write({ name: 'cpu', value: 55, timestamp: T0 + MINUTE, labels: { host: 'b' } }, NOW);
   for (let minute = 0; minute < 10; minute++) {
-    native.write({ name: 'jobs', type: 'counter', value: minute + 1, timestamp: T0 + minute * MINUTE, service: 'worker' });
+    await native.write({ name: 'jobs', type: 'counter', value: minute + 1, timestamp: T0 + minute * MINUTE, service: 'worker' }, NOW);
   }
   return native;
 }
@@ -34,10 +37,11 @@ async function answer(native: NativeSource, q: MetricQuery) {
 
 describe('native raw queries', () => {
   it('slice the range half-open: from is in, to is out', async () => {
-    const [a] = await answer(source(), query({ range: { from: T0 + MINUTE, to: T0 + 3 * MINUTE }, filters: [{ key: 'host', values: ['a'], exclude: false }] }));
+    const [a] = await answer(await source(), query({ range: { from: T0 + MINUTE, to: T0 + 3 * MINUTE }, filters: [{ key: 'host', values: ['a'], exclude: false }] }));
     expect(a).toEqual({
       source: 'native',
       metric: 'cpu',
+      type: 'gauge',
       unit: 'percent',
       labels: { host: 'a' },
       timestamps: [T0 + MINUTE, T0 + 2 * MINUTE],
@@ -46,21 +50,23 @@ describe('native raw queries', () => {
   });
 
   it('leave out series with no points in the range', async () => {
-    const series = await answer(source(), query({ range: { from: T0 + 2 * MINUTE, to: T0 + 10 * MINUTE } }));
+    const series = await answer(await source(), query({ range: { from: T0 + 2 * MINUTE, to: T0 + 10 * MINUTE } }));
     expect(series.map((s) => s.labels)).toEqual([{ host: 'a' }]);
   });
 
   it('give counters as running totals', async () => {
-    const [jobs] = await answer(source(), query({ metrics: ['jobs'], range: { from: T0 + 7 * MINUTE, to: T0 + 10 * MINUTE } }));
+    const [jobs] = await answer(await source(), query({ metrics: ['jobs'], range: { from: T0 + 7 * MINUTE, to: T0 + 10 * MINUTE } }));
     expect(jobs!.labels).toEqual({ service: 'worker' });
     expect(jobs!.values).toEqual([36, 45, 55]);
+    // The running total before the range, so the first point in it counts as an increment too.
+    expect(jobs!.counterBase).toBe(28);
   });
 });
 
 describe('native resampled queries', () => {
   it('use UTC-aligned buckets with the mean for gauges and null for gaps', async () => {
     const [a] = await answer(
-      source(),
+      await source(),
       query({ range: { from: T0 + 30_000, to: T0 + 10 * MINUTE }, intervalMs: 2 * MINUTE, filters: [{ key: 'host', values: ['a'], exclude: false }] }),
     );
     expect(a!.intervalMs).toBe(2 * MINUTE);
@@ -70,7 +76,7 @@ describe('native resampled queries', () => {
   });
 
   it('use the last running total per bucket for counters', async () => {
-    const [jobs] = await answer(source(), query({ metrics: ['jobs'], intervalMs: 5 * MINUTE }));
+    const [jobs] = await answer(await source(), query({ metrics: ['jobs'], intervalMs: 5 * MINUTE }));
     expect(jobs!.timestamps).toEqual([T0, T0 + 5 * MINUTE]);
     expect(jobs!.values).toEqual([15, 55]);
   });
@@ -78,24 +84,24 @@ describe('native resampled queries', () => {
 
 describe('native label filters', () => {
   it('include only the listed values', async () => {
-    const series = await answer(source(), query({ filters: [{ key: 'host', values: ['b', 'c'], exclude: false }] }));
+    const series = await answer(await source(), query({ filters: [{ key: 'host', values: ['b', 'c'], exclude: false }] }));
     expect(series.map((s) => [s.labels, s.values])).toEqual([[{ host: 'b' }, [55]]]);
   });
 
   it('exclude the listed values and keep series without the label', async () => {
-    expect((await answer(source(), query({ filters: [{ key: 'host', values: ['a'], exclude: true }] }))).map((s) => s.labels)).toEqual([{ host: 'b' }]);
-    const jobs = await answer(source(), query({ metrics: ['jobs'], filters: [{ key: 'host', values: ['a'], exclude: true }] }));
+    expect((await answer(await source(), query({ filters: [{ key: 'host', values: ['a'], exclude: true }] }))).map((s) => s.labels)).toEqual([{ host: 'b' }]);
+    const jobs = await answer(await source(), query({ metrics: ['jobs'], filters: [{ key: 'host', values: ['a'], exclude: true }] }));
     expect(jobs.map((s) => s.labels)).toEqual([{ service: 'worker' }]);
   });
 
   it('drop series without the label when including', async () => {
-    expect(await answer(source(), query({ metrics: ['jobs'], filters: [{ key: 'host', values: ['a'], exclude: false }] }))).toEqual([]);
+    expect(await answer(await source(), query({ metrics: ['jobs'], filters: [{ key: 'host', values: ['a'], exclude: false }] }))).toEqual([]);
   });
 });
 
 describe('native batches', () => {
   it('answer an invalid metric name with an Error in its slot only', async () => {
-    const native = source();
+    const native = await source();
     const results = await native.query([
       query({ metrics: ['jobs'], intervalMs: 5 * MINUTE }),
       query({ metrics: ['not a metric!'] }),
@@ -110,7 +116,7 @@ describe('native batches', () => {
   });
 
   it('answer an unknown but valid metric with no series', async () => {
-    expect(await answer(source(), query({ metrics: ['never_pushed'] }))).toEqual([]);
+    expect(await answer(await source(), query({ metrics: ['never_pushed'] }))).toEqual([]);
   });
 });
 

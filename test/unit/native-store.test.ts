@@ -1,9 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import { BadUserInputError } from '../../src/core/errors.js';
 import { toTrackedPoint, type RawTrack, type TrackedPoint } from '../../src/sources/native/point.js';
-import { NativeStore } from '../../src/sources/native/store.js';
+import { MemoryNativeStore } from '../../src/sources/native/memory-store.js';
 
 const NOW = 1793534400000;
+/** The store's clock and retention in these tests: every point below (from 1970 on) is kept. */
+const STORE_NOW = NOW;
+const KEEP_EVERYTHING = NOW;
+
+/** The memory store, driven one point at a time as these tests do. */
+class NativeStore {
+  readonly store: MemoryNativeStore;
+
+  constructor(options: { maxSeries?: number; maxPointsPerSeries?: number } = {}) {
+    this.store = new MemoryNativeStore({ limits: { ...options, retentionMs: KEEP_EVERYTHING }, sweepEveryMs: 0 });
+  }
+
+  /** Stores one point, throwing what the store refuses. */
+  record(point: TrackedPoint): void {
+    const problem = this.store.recordOne(point, STORE_NOW);
+    if (problem) throw problem;
+  }
+
+  /** Series of one metric with their points, in the store's order. */
+  async select(name: string) {
+    const states = await this.store.series({ name });
+    const points = await this.store.points(states.map((state) => state.id));
+    return states.map((state) => ({ ...state, ...points.get(state.id)! }));
+  }
+
+  stats(activeSince: number) {
+    return this.store.stats(activeSince);
+  }
+
+  metrics() {
+    return this.store.metrics();
+  }
+
+  async metric(name: string) {
+    return (await this.store.metrics()).find((info) => info.name === name);
+  }
+}
 
 function point(overrides: Partial<TrackedPoint> = {}): TrackedPoint {
   return { name: 'queue_depth', type: 'gauge', value: 1, timestamp: NOW, labels: {}, ...overrides };
@@ -20,33 +57,33 @@ function rejection(raw: RawTrack): BadUserInputError {
 }
 
 describe('NativeStore: counters', () => {
-  it('stores running totals of the pushed increments', () => {
+  it('stores running totals of the pushed increments', async () => {
     const store = new NativeStore();
     for (const [timestamp, value] of [[1000, 1], [2000, 2], [3000, 0], [4000, 5]] as const) {
       store.record(point({ name: 'jobs', type: 'counter', value, timestamp }));
     }
-    const [series] = store.select('jobs');
+    const [series] = await store.select('jobs');
     expect(series!.timestamps).toEqual([1000, 2000, 3000, 4000]);
     expect(series!.values).toEqual([1, 3, 3, 8]);
   });
 
-  it('slots a late increment into place and raises every later total', () => {
+  it('slots a late increment into place and raises every later total', async () => {
     const store = new NativeStore();
     store.record(point({ name: 'jobs', type: 'counter', value: 1, timestamp: 1000 }));
     store.record(point({ name: 'jobs', type: 'counter', value: 2, timestamp: 3000 }));
     store.record(point({ name: 'jobs', type: 'counter', value: 10, timestamp: 4000 }));
     store.record(point({ name: 'jobs', type: 'counter', value: 5, timestamp: 2000 }));
-    const [series] = store.select('jobs');
+    const [series] = await store.select('jobs');
     expect(series!.timestamps).toEqual([1000, 2000, 3000, 4000]);
     expect(series!.values).toEqual([1, 6, 8, 18]);
   });
 
-  it('keeps separate totals per label set', () => {
+  it('keeps separate totals per label set', async () => {
     const store = new NativeStore();
     store.record(point({ name: 'jobs', type: 'counter', value: 1, timestamp: 1000, labels: { queue: 'a' } }));
     store.record(point({ name: 'jobs', type: 'counter', value: 4, timestamp: 2000, labels: { queue: 'b' } }));
     store.record(point({ name: 'jobs', type: 'counter', value: 2, timestamp: 3000, labels: { queue: 'a' } }));
-    expect(store.select('jobs').map((series) => [series.labels, series.values])).toEqual([
+    expect((await store.select('jobs')).map((series) => [series.labels, series.values])).toEqual([
       [{ queue: 'a' }, [1, 3]],
       [{ queue: 'b' }, [4]],
     ]);
@@ -54,51 +91,51 @@ describe('NativeStore: counters', () => {
 });
 
 describe('NativeStore: gauges', () => {
-  it('stores values as given, in timestamp order', () => {
+  it('stores values as given, in timestamp order', async () => {
     const store = new NativeStore();
     store.record(point({ value: 7, timestamp: 3000 }));
     store.record(point({ value: 3, timestamp: 1000 }));
     store.record(point({ value: 5, timestamp: 2000 }));
-    const [series] = store.select('queue_depth');
+    const [series] = await store.select('queue_depth');
     expect(series!.timestamps).toEqual([1000, 2000, 3000]);
     expect(series!.values).toEqual([3, 5, 7]);
   });
 
-  it('treats label sets that differ only in key order as one series', () => {
+  it('treats label sets that differ only in key order as one series', async () => {
     const store = new NativeStore();
     store.record(point({ labels: { a: '1', b: '2' }, timestamp: 1000 }));
     store.record(point({ labels: { b: '2', a: '1' }, timestamp: 2000 }));
-    expect(store.stats().series).toBe(1);
+    expect((await store.stats(0)).series).toBe(1);
   });
 });
 
 describe('NativeStore: bounds', () => {
-  it('drops the oldest points beyond maxPointsPerSeries and counts them', () => {
+  it('drops the oldest points beyond maxPointsPerSeries and counts them', async () => {
     const store = new NativeStore({ maxPointsPerSeries: 3 });
     for (let i = 1; i <= 5; i++) store.record(point({ value: i * 10, timestamp: i * 1000 }));
-    const [series] = store.select('queue_depth');
+    const [series] = await store.select('queue_depth');
     expect(series!.timestamps).toEqual([3000, 4000, 5000]);
     expect(series!.values).toEqual([30, 40, 50]);
-    expect(store.stats()).toEqual({ series: 1, points: 3, collected: 5, dropped: 2 });
+    expect(await store.stats(0)).toMatchObject({ series: 1, points: 3, collected: 5, dropped: 2 });
   });
 
-  it('evicts the series whose latest point is oldest when maxSeries is reached', () => {
+  it('evicts the series whose latest point is oldest when maxSeries is reached', async () => {
     const store = new NativeStore({ maxSeries: 2 });
     store.record(point({ labels: { host: 'a' }, timestamp: 1000 }));
     store.record(point({ labels: { host: 'b' }, timestamp: 2000 }));
     store.record(point({ labels: { host: 'b' }, timestamp: 2500 }));
     store.record(point({ labels: { host: 'a' }, timestamp: 3000 }));
     store.record(point({ labels: { host: 'c' }, timestamp: 4000 }));
-    expect(store.select('queue_depth').map((series) => series.labels.host)).toEqual(['a', 'c']);
-    expect(store.stats()).toEqual({ series: 2, points: 3, collected: 5, dropped: 2 });
+    expect((await store.select('queue_depth')).map((series) => series.labels.host)).toEqual(['a', 'c']);
+    expect(await store.stats(0)).toMatchObject({ series: 2, points: 3, collected: 5, dropped: 2 });
   });
 
-  it('forgets a metric whose last series was evicted', () => {
+  it('forgets a metric whose last series was evicted', async () => {
     const store = new NativeStore({ maxSeries: 1 });
     store.record(point({ name: 'old_metric', timestamp: 1000, unit: 'items' }));
     store.record(point({ name: 'new_metric', timestamp: 2000 }));
-    expect(store.metrics().map((info) => info.name)).toEqual(['new_metric']);
-    expect(store.metric('old_metric')).toBeUndefined();
+    expect((await store.metrics()).map((info) => info.name)).toEqual(['new_metric']);
+    expect(await store.metric('old_metric')).toBeUndefined();
   });
 
   it('refuses limits that are not positive integers', () => {
@@ -108,7 +145,7 @@ describe('NativeStore: bounds', () => {
 });
 
 describe('NativeStore: one name, one type', () => {
-  it('refuses a point whose type differs from the metric\'s', () => {
+  it('refuses a point whose type differs from the metric\'s', async () => {
     const store = new NativeStore();
     store.record(point({ name: 'jobs', type: 'counter' }));
     let error: unknown;
@@ -120,14 +157,14 @@ describe('NativeStore: one name, one type', () => {
     expect(error).toBeInstanceOf(BadUserInputError);
     expect((error as BadUserInputError).message).toBe("metric 'jobs' is already a counter; got type gauge (one name, one type)");
     expect((error as BadUserInputError).field).toBe('type');
-    expect(store.stats()).toEqual({ series: 1, points: 1, collected: 1, dropped: 0 });
+    expect(await store.stats(0)).toMatchObject({ series: 1, points: 1, collected: 1, dropped: 0 });
   });
 
-  it('describes metrics with their type, unit, help and series count', () => {
+  it('describes metrics with their type, unit, help and series count', async () => {
     const store = new NativeStore();
     store.record(point({ name: 'jobs', type: 'counter', labels: { q: 'a' }, unit: 'jobs' }));
     store.record(point({ name: 'jobs', type: 'counter', labels: { q: 'b' }, help: 'Jobs done' }));
-    expect(store.metric('jobs')).toEqual({ name: 'jobs', type: 'counter', unit: 'jobs', help: 'Jobs done', seriesCount: 2 });
+    expect(await store.metric('jobs')).toEqual({ name: 'jobs', type: 'counter', unit: 'jobs', help: 'Jobs done', seriesCount: 2 });
   });
 });
 
@@ -215,14 +252,38 @@ describe('toTrackedPoint', () => {
     });
   });
 
-  it('accepts a label that agrees with service but refuses one that contradicts it', () => {
+  it('accepts a label that agrees with service and keeps a differing one as exported_service', () => {
     expect(toTrackedPoint({ name: 'x', value: 1, service: 'auth', labels: { service: 'auth' } }, NOW).labels).toEqual({ service: 'auth' });
-    const error = rejection({ name: 'x', value: 1, service: 'checkout', labels: { service: 'search' } });
-    expect(error.message).toBe("labels.service ('search') contradicts service ('checkout')");
-    expect(error.field).toBe('labels.service');
-    expect(rejection({ name: 'x', value: 1, tenantId: 'acme', labels: { tenant_id: 'globex' } }).message).toBe(
-      "labels.tenant_id ('globex') contradicts tenant_id ('acme')",
+    // The 254Carbon README's own example: service "gateway-service" with labels.service "gateway".
+    expect(toTrackedPoint({ name: 'x', value: 1, service: 'gateway-service', labels: { service: 'gateway' } }, NOW).labels).toEqual({
+      service: 'gateway-service',
+      exported_service: 'gateway',
+    });
+    expect(toTrackedPoint({ name: 'x', value: 1, tenantId: 'acme', labels: { tenant_id: 'globex' } }, NOW).labels).toEqual({
+      tenant_id: 'acme',
+      exported_tenant_id: 'globex',
+    });
+    const error = rejection({ name: 'x', value: 1, service: 'checkout', labels: { service: 'search', exported_service: 'other' } });
+    expect(error.message).toBe(
+      "labels.service ('search') differs from service ('checkout') and would move to labels.exported_service, which already holds 'other'",
     );
+    expect(error.field).toBe('labels.service');
+  });
+
+  it('takes service and tenant from the labels when the fields are absent', () => {
+    expect(toTrackedPoint({ name: 'x', value: 1, labels: { service: 'auth', tenant_id: 'acme' } }, NOW)).toMatchObject({
+      service: 'auth',
+      tenantId: 'acme',
+      labels: { service: 'auth', tenant_id: 'acme' },
+    });
+  });
+
+  it('refuses le on a histogram and quantile on a summary', () => {
+    expect(rejection({ name: 'x', value: 1, type: 'histogram', labels: { le: '1' } }).message).toBe(
+      "label name 'le' is reserved in a histogram: the Prometheus exposition adds it",
+    );
+    expect(rejection({ name: 'x', value: 1, type: 'summary', labels: { quantile: '0.5' } }).field).toBe('labels.quantile');
+    expect(toTrackedPoint({ name: 'x', value: 1, labels: { le: '1' } }, NOW).labels).toEqual({ le: '1' });
   });
 
   it('requires service and tenantId to be strings', () => {

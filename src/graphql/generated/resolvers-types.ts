@@ -3,7 +3,7 @@ import type { Decimal } from 'decimal.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Series as SeriesModel } from '../../core/series.js';
 import type { MetricSource as SourceModel, MetricDescriptor as MetricDescriptorModel } from '../../sources/source.js';
-import type { LabelModel, PointModel, AggregateGroupModel, TrendModel, AllocationModel, AllocationDayModel, AllocationShareModel } from '../mappers.js';
+import type { LabelModel, PointModel, AggregateGroupModel, TrendModel, MetricStreamEventModel, AllocationModel, AllocationDayModel, AllocationShareModel } from '../mappers.js';
 import type { Anomaly as AnomalyModel } from '../../core/anomalies.js';
 import type { ForecastPoint as ForecastPointModel } from '../../core/forecast.js';
 import type { GatewayContext } from '../context.js';
@@ -176,6 +176,93 @@ export type ArgusParams = {
   subCriteria?: InputMaybe<Scalars['JSON']['input']>;
 };
 
+/**
+ * One Mnemonic Argus metric record. It must carry exactly the descriptor's keys and values: for a
+ * descriptor with keys ipAddress and vlan and values packages and frames,
+ * `{ keys: { ipAddress: "10.0.0.1", vlan: 10 }, values: { packages: 120, frames: 130 } }`.
+ */
+export type ArgusRecordInput = {
+  /** Every key of the descriptor, by name. */
+  keys: Scalars['JSON']['input'];
+  /** When it was measured; defaults to now. */
+  timestamp?: InputMaybe<Scalars['Time']['input']>;
+  /** Every value of the descriptor, by name, as numbers. */
+  values: Scalars['JSON']['input'];
+};
+
+/** What happened to one submitted record. */
+export type ArgusRecordResult = {
+  __typename?: 'ArgusRecordResult';
+  /** Why the record was not stored; null when it was. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** The record field at fault, like `records[2].keys.vlan`, when one is. */
+  field?: Maybe<Scalars['String']['output']>;
+  /** Position in the submitted list. */
+  index: Scalars['Int']['output'];
+  stored: Scalars['Boolean']['output'];
+};
+
+export type ArgusSubmitResult = {
+  __typename?: 'ArgusSubmitResult';
+  descriptor: Scalars['String']['output'];
+  refused: Scalars['Int']['output'];
+  results: Array<ArgusRecordResult>;
+  stored: Scalars['Int']['output'];
+  /** True when every record was stored. */
+  success: Scalars['Boolean']['output'];
+  total: Scalars['Int']['output'];
+};
+
+/** A Darktrace model alert ("model breach") in a series' window, from `darktrace: { breachtimes: true }`. */
+export type DarktraceBreach = {
+  __typename?: 'DarktraceBreach';
+  /** Model name, e.g. `Compromise::Beaconing Activity To External Rare`. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Model alert id (the appliance's pbid). */
+  pbid: Scalars['Int']['output'];
+  /** Id of the model that fired (pid). */
+  pid?: Maybe<Scalars['Int']['output']>;
+  /** Alert score from 0 to 1. */
+  score?: Maybe<Scalars['Float']['output']>;
+  time: Scalars['Time']['output'];
+};
+
+/** A device as the Darktrace appliance describes it, from `darktrace: { fulldevicedetails: true }`. */
+export type DarktraceDevice = {
+  __typename?: 'DarktraceDevice';
+  /** The device object exactly as the appliance sent it. */
+  details?: Maybe<Scalars['JSON']['output']>;
+  /** Device id (the appliance's did). */
+  did: Scalars['Int']['output'];
+  firstSeen?: Maybe<Scalars['Time']['output']>;
+  hostname?: Maybe<Scalars['String']['output']>;
+  ip?: Maybe<Scalars['String']['output']>;
+  ips: Array<DarktraceDeviceIp>;
+  lastSeen?: Maybe<Scalars['Time']['output']>;
+  macaddress?: Maybe<Scalars['String']['output']>;
+  os?: Maybe<Scalars['String']['output']>;
+  /** Subnet id. */
+  sid?: Maybe<Scalars['Int']['output']>;
+  /** Names of the tags applied to the device. */
+  tags: Array<Scalars['String']['output']>;
+  /** Device type in readable form (Desktop, Server, ...). */
+  typelabel?: Maybe<Scalars['String']['output']>;
+  /** Device type in system form (desktop, server, ...). */
+  typename?: Maybe<Scalars['String']['output']>;
+  /** Network card vendor, derived from the MAC address. */
+  vendor?: Maybe<Scalars['String']['output']>;
+};
+
+/** One address a Darktrace device has had. */
+export type DarktraceDeviceIp = {
+  __typename?: 'DarktraceDeviceIp';
+  ip: Scalars['String']['output'];
+  /** Subnet id. */
+  sid?: Maybe<Scalars['Int']['output']>;
+  /** When the device was last seen with it. */
+  time?: Maybe<Scalars['Time']['output']>;
+};
+
 /** Darktrace /metricdata parameters, as the appliance names them. */
 export type DarktraceParams = {
   applicationprotocol?: InputMaybe<Scalars['String']['input']>;
@@ -191,10 +278,112 @@ export type DarktraceParams = {
   sourceport?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type DynatraceDocumentOrigin =
+  | 'CLIENT'
+  | 'FILE';
+
+/** An ingested export document. */
+export type DynatraceExportDocument = {
+  __typename?: 'DynatraceExportDocument';
+  dayRecords: Scalars['Int']['output'];
+  format: DynatraceExportFormat;
+  ingestedAt: Scalars['Time']['output'];
+  metrics: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  notes: Array<Scalars['String']['output']>;
+  origin: DynatraceDocumentOrigin;
+  series: Scalars['Int']['output'];
+  timeframe: DynatraceTimeframe;
+};
+
+export type DynatraceExportFormat =
+  /** The export format: timeframe + metrics[].data[] with dimensions, timestamps (slot starts) and values. */
+  | 'EXPORT'
+  /** A saved GET /api/v2/metrics/query answer: resolution + result[].data[] with dimensionMap, timestamps (slot ends) and values. */
+  | 'QUERY_RESPONSE';
+
+export type DynatraceExports = {
+  __typename?: 'DynatraceExports';
+  /** Ingested documents in the order they apply: by timeframe, oldest first. */
+  documents: Array<DynatraceExportDocument>;
+  /** Why the export directory cannot be read or watched, when it cannot. */
+  problem?: Maybe<Scalars['String']['output']>;
+  /** The most recent refusals (up to 100). */
+  rejected: Array<DynatraceRejectedDocument>;
+  source: Scalars['ID']['output'];
+};
+
+/** What ingesting one export document did. */
+export type DynatraceIngestResult = {
+  __typename?: 'DynatraceIngestResult';
+  /** (metric, labels, UTC day) usage records it holds values for. */
+  dayRecords: Scalars['Int']['output'];
+  format: DynatraceExportFormat;
+  /** The metrics it holds, by the names queries use. */
+  metrics: Array<Scalars['String']['output']>;
+  /** The file name, the name the client gave, or sha256-<hash> for an unnamed document. */
+  name: Scalars['String']['output'];
+  /** Things worth knowing that did not stop ingestion (a timeframe not aligned to UTC days, Dynatrace's warnings). */
+  notes: Array<Scalars['String']['output']>;
+  series: Scalars['Int']['output'];
+  source: Scalars['ID']['output'];
+  status: DynatraceIngestStatus;
+  /** What the document covers; null when it holds no data points. */
+  timeframe?: Maybe<DynatraceTimeframe>;
+};
+
+export type DynatraceIngestStatus =
+  /** New data was stored. */
+  | 'INGESTED'
+  /** The document replaced an earlier one of the same name. */
+  | 'REPLACED'
+  /** The same content was already ingested; nothing changed. */
+  | 'UNCHANGED';
+
+/** Where a Dynatrace query is answered from. */
+export type DynatraceOrigin =
+  /** The Metrics API only. */
+  | 'API'
+  /**
+   * Ingested export files when they cover every UTC day of the range for every metric asked and the
+   * query fits day records (from and to on UTC midnights, interval of whole days or none, no
+   * entitySelector, mzSelector or aggregation); otherwise the Metrics API.
+   */
+  | 'AUTO'
+  /** Ingested export files only. Days they do not cover are gaps (null), with a warning. */
+  | 'EXPORTS';
+
 /** Dynatrace Metrics API v2 selectors, passed through. */
 export type DynatraceParams = {
+  /** How values aggregate in each time slot: auto, avg, count, max, median, min, sum, value or percentile(N). */
+  aggregation?: InputMaybe<Scalars['String']['input']>;
   entitySelector?: InputMaybe<Scalars['String']['input']>;
   mzSelector?: InputMaybe<Scalars['String']['input']>;
+  /** Where the answer comes from; AUTO when not given. */
+  origin?: InputMaybe<DynatraceOrigin>;
+  /**
+   * Dimension keys to keep, merging the rest (`:splitBy`); an empty list merges every series into
+   * one. Without it each series keeps all its dimensions.
+   */
+  splitBy?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** An export document that was refused: nothing of it was stored. */
+export type DynatraceRejectedDocument = {
+  __typename?: 'DynatraceRejectedDocument';
+  at: Scalars['Time']['output'];
+  name: Scalars['String']['output'];
+  origin: DynatraceDocumentOrigin;
+  /** Where in the JSON the problem is, like $.metrics[0].data[2].values[5]. */
+  path: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
+/** A time span [from, to) in UTC. */
+export type DynatraceTimeframe = {
+  __typename?: 'DynatraceTimeframe';
+  from: Scalars['Time']['output'];
+  to: Scalars['Time']['output'];
 };
 
 export type ForecastPoint = {
@@ -233,6 +422,14 @@ export type MetricDescriptor = {
   upstreamName?: Maybe<Scalars['String']['output']>;
 };
 
+/** One event of a live stream: the first carries the recent window (backfill), later ones only new points. */
+export type MetricStreamEvent = {
+  __typename?: 'MetricStreamEvent';
+  /** True for the first event, which carries the backfill window. */
+  backfill: Scalars['Boolean']['output'];
+  series: Array<Series>;
+};
+
 export type MetricType =
   | 'COUNTER'
   | 'GAUGE'
@@ -241,10 +438,43 @@ export type MetricType =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Ingests an export document (either format) into a Dynatrace source, by the same rules as files
+   * in its exportDir: checked whole before anything is stored, applied in timeframe order, and
+   * idempotent (the same content again changes nothing; a new version under the same name replaces
+   * the old). A refused document fails with BAD_USER_INPUT naming the JSON path and the reason.
+   * Ingested documents live in memory; files in exportDir survive a restart.
+   */
+  ingestDynatraceExport: DynatraceIngestResult;
+  /**
+   * Stores records for an Argus metric descriptor (`source` picks one when several Argus sources are
+   * configured). Every record is checked against the descriptor first. Without `ignoreOnFailed` one
+   * bad record stops the whole submit and nothing is stored; with it, the valid records are stored
+   * and the others are reported. `customer` owns the records (id or shortName; default: the API key's
+   * own customer; global descriptors take none). Never retried: when no answer comes, the error says
+   * the records may or may not have been stored.
+   */
+  submitArgusMetrics: ArgusSubmitResult;
   /** Stores one point in the native collector (`source` picks one when several are configured). */
   trackMetric: TrackResult;
   /** Stores many points; a bad item fails alone and the good ones are stored. */
   trackMetrics: TrackBatchResult;
+};
+
+
+export type MutationIngestDynatraceExportArgs = {
+  document: Scalars['JSON']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  source?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationSubmitArgusMetricsArgs = {
+  customer?: InputMaybe<Scalars['String']['input']>;
+  descriptor: Scalars['String']['input'];
+  ignoreOnFailed?: InputMaybe<Scalars['Boolean']['input']>;
+  records: Array<ArgusRecordInput>;
+  source?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -277,6 +507,8 @@ export type Query = {
   aggregate?: Maybe<Array<AggregateGroup>>;
   /** Splits an amount across the segments of a usage metric from any source. */
   allocation: Allocation;
+  /** Export documents a Dynatrace source has ingested and refused. `source` picks one when several are configured. */
+  dynatraceExports: DynatraceExports;
   /**
    * Series for one or more metrics from one source. Give `metric` or `metrics`. The range defaults to
    * the last hour and must have `from` before `to`. With `interval` the series are resampled onto
@@ -323,6 +555,11 @@ export type QueryAllocationArgs = {
 };
 
 
+export type QueryDynatraceExportsArgs = {
+  source?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type QueryMetricDataArgs = {
   argus?: InputMaybe<ArgusParams>;
   darktrace?: InputMaybe<DarktraceParams>;
@@ -363,11 +600,22 @@ export type QueryTrendArgs = {
 /** One time series: a metric for one set of label values. */
 export type Series = {
   __typename?: 'Series';
+  /** Darktrace: model alerts in the window, when the query set `darktrace: { breachtimes: true }`; otherwise null. */
+  breaches?: Maybe<Array<DarktraceBreach>>;
+  /** Darktrace: the devices the data refers to, when the query set `darktrace: { fulldevicedetails: true }`; otherwise null. */
+  devices?: Maybe<Array<DarktraceDevice>>;
+  /**
+   * Darktrace: the inbound part of each value (`in`: events or bytes, depending on the metric),
+   * aligned with `timestamps`; `values` holds in + out. Null on series from other sources.
+   */
+  inbound?: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   /** Step between points for regular series; null for raw points. */
   interval?: Maybe<Scalars['Duration']['output']>;
   label?: Maybe<Scalars['String']['output']>;
   labels: Array<Label>;
   metric: Scalars['String']['output'];
+  /** Darktrace: the outbound part of each value (`out`), aligned with `timestamps`. Null on series from other sources. */
+  outbound?: Maybe<Array<Maybe<Scalars['Float']['output']>>>;
   points: Array<Point>;
   source: Scalars['ID']['output'];
   /** Point times as epoch milliseconds, aligned with `values`. */
@@ -402,6 +650,31 @@ export type SourceKind =
   | 'DARKTRACE'
   | 'DYNATRACE'
   | 'NATIVE';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Live points of one or more metrics. The first event is the backfill (the last `backfill`, default
+   * 15m); each later event carries only points not sent before, per series, in timestamp order.
+   * Pushed native metrics arrive at once; other sources are polled every `interval` (not below the
+   * source's minimum), once per distinct stream however many clients follow it. When the source
+   * fails, an event with an error arrives and the stream goes on once it recovers.
+   */
+  metricStream: MetricStreamEvent;
+};
+
+
+export type SubscriptionMetricStreamArgs = {
+  argus?: InputMaybe<ArgusParams>;
+  backfill?: InputMaybe<Scalars['Duration']['input']>;
+  darktrace?: InputMaybe<DarktraceParams>;
+  dynatrace?: InputMaybe<DynatraceParams>;
+  filters?: InputMaybe<Array<LabelFilter>>;
+  interval?: InputMaybe<Scalars['Duration']['input']>;
+  metric?: InputMaybe<Scalars['String']['input']>;
+  metrics?: InputMaybe<Array<Scalars['String']['input']>>;
+  source: Scalars['ID']['input'];
+};
 
 export type TrackBatchResult = {
   __typename?: 'TrackBatchResult';
@@ -567,11 +840,26 @@ export type ResolversTypes = {
   AllocationStrategy: AllocationStrategy;
   Anomaly: ResolverTypeWrapper<AnomalyModel>;
   ArgusParams: ArgusParams;
+  ArgusRecordInput: ArgusRecordInput;
+  ArgusRecordResult: ResolverTypeWrapper<ArgusRecordResult>;
+  ArgusSubmitResult: ResolverTypeWrapper<ArgusSubmitResult>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DarktraceBreach: ResolverTypeWrapper<DarktraceBreach>;
+  DarktraceDevice: ResolverTypeWrapper<DarktraceDevice>;
+  DarktraceDeviceIp: ResolverTypeWrapper<DarktraceDeviceIp>;
   DarktraceParams: DarktraceParams;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Duration: ResolverTypeWrapper<Scalars['Duration']['output']>;
+  DynatraceDocumentOrigin: DynatraceDocumentOrigin;
+  DynatraceExportDocument: ResolverTypeWrapper<DynatraceExportDocument>;
+  DynatraceExportFormat: DynatraceExportFormat;
+  DynatraceExports: ResolverTypeWrapper<DynatraceExports>;
+  DynatraceIngestResult: ResolverTypeWrapper<DynatraceIngestResult>;
+  DynatraceIngestStatus: DynatraceIngestStatus;
+  DynatraceOrigin: DynatraceOrigin;
   DynatraceParams: DynatraceParams;
+  DynatraceRejectedDocument: ResolverTypeWrapper<DynatraceRejectedDocument>;
+  DynatraceTimeframe: ResolverTypeWrapper<DynatraceTimeframe>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ForecastPoint: ResolverTypeWrapper<ForecastPointModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -580,6 +868,7 @@ export type ResolversTypes = {
   Label: ResolverTypeWrapper<LabelModel>;
   LabelFilter: LabelFilter;
   MetricDescriptor: ResolverTypeWrapper<MetricDescriptorModel>;
+  MetricStreamEvent: ResolverTypeWrapper<MetricStreamEventModel>;
   MetricType: MetricType;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Point: ResolverTypeWrapper<PointModel>;
@@ -588,6 +877,7 @@ export type ResolversTypes = {
   Source: ResolverTypeWrapper<SourceModel>;
   SourceKind: SourceKind;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Time: ResolverTypeWrapper<Scalars['Time']['output']>;
   TrackBatchResult: ResolverTypeWrapper<TrackBatchResult>;
   TrackItemResult: ResolverTypeWrapper<TrackItemResult>;
@@ -606,11 +896,22 @@ export type ResolversParentTypes = {
   AllocationShare: AllocationShareModel;
   Anomaly: AnomalyModel;
   ArgusParams: ArgusParams;
+  ArgusRecordInput: ArgusRecordInput;
+  ArgusRecordResult: ArgusRecordResult;
+  ArgusSubmitResult: ArgusSubmitResult;
   Boolean: Scalars['Boolean']['output'];
+  DarktraceBreach: DarktraceBreach;
+  DarktraceDevice: DarktraceDevice;
+  DarktraceDeviceIp: DarktraceDeviceIp;
   DarktraceParams: DarktraceParams;
   Decimal: Scalars['Decimal']['output'];
   Duration: Scalars['Duration']['output'];
+  DynatraceExportDocument: DynatraceExportDocument;
+  DynatraceExports: DynatraceExports;
+  DynatraceIngestResult: DynatraceIngestResult;
   DynatraceParams: DynatraceParams;
+  DynatraceRejectedDocument: DynatraceRejectedDocument;
+  DynatraceTimeframe: DynatraceTimeframe;
   Float: Scalars['Float']['output'];
   ForecastPoint: ForecastPointModel;
   ID: Scalars['ID']['output'];
@@ -619,12 +920,14 @@ export type ResolversParentTypes = {
   Label: LabelModel;
   LabelFilter: LabelFilter;
   MetricDescriptor: MetricDescriptorModel;
+  MetricStreamEvent: MetricStreamEventModel;
   Mutation: Record<PropertyKey, never>;
   Point: PointModel;
   Query: Record<PropertyKey, never>;
   Series: SeriesModel;
   Source: SourceModel;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   Time: Scalars['Time']['output'];
   TrackBatchResult: TrackBatchResult;
   TrackItemResult: TrackItemResult;
@@ -676,6 +979,53 @@ export type AnomalyResolvers<ContextType = GatewayContext, ParentType extends Re
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type ArgusRecordResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ArgusRecordResult'] = ResolversParentTypes['ArgusRecordResult']> = {
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stored?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ArgusSubmitResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ArgusSubmitResult'] = ResolversParentTypes['ArgusSubmitResult']> = {
+  descriptor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['ArgusRecordResult']>, ParentType, ContextType>;
+  stored?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DarktraceBreachResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DarktraceBreach'] = ResolversParentTypes['DarktraceBreach']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pbid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pid?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  time?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+};
+
+export type DarktraceDeviceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DarktraceDevice'] = ResolversParentTypes['DarktraceDevice']> = {
+  details?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  did?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstSeen?: Resolver<Maybe<ResolversTypes['Time']>, ParentType, ContextType>;
+  hostname?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ips?: Resolver<Array<ResolversTypes['DarktraceDeviceIp']>, ParentType, ContextType>;
+  lastSeen?: Resolver<Maybe<ResolversTypes['Time']>, ParentType, ContextType>;
+  macaddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  os?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sid?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  typelabel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  typename?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vendor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DarktraceDeviceIpResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DarktraceDeviceIp'] = ResolversParentTypes['DarktraceDeviceIp']> = {
+  ip?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sid?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  time?: Resolver<Maybe<ResolversTypes['Time']>, ParentType, ContextType>;
+};
+
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
@@ -683,6 +1033,50 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
 export interface DurationScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Duration'], any> {
   name: 'Duration';
 }
+
+export type DynatraceExportDocumentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DynatraceExportDocument'] = ResolversParentTypes['DynatraceExportDocument']> = {
+  dayRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['DynatraceExportFormat'], ParentType, ContextType>;
+  ingestedAt?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  metrics?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  notes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['DynatraceDocumentOrigin'], ParentType, ContextType>;
+  series?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  timeframe?: Resolver<ResolversTypes['DynatraceTimeframe'], ParentType, ContextType>;
+};
+
+export type DynatraceExportsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DynatraceExports'] = ResolversParentTypes['DynatraceExports']> = {
+  documents?: Resolver<Array<ResolversTypes['DynatraceExportDocument']>, ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rejected?: Resolver<Array<ResolversTypes['DynatraceRejectedDocument']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type DynatraceIngestResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DynatraceIngestResult'] = ResolversParentTypes['DynatraceIngestResult']> = {
+  dayRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['DynatraceExportFormat'], ParentType, ContextType>;
+  metrics?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  notes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  series?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DynatraceIngestStatus'], ParentType, ContextType>;
+  timeframe?: Resolver<Maybe<ResolversTypes['DynatraceTimeframe']>, ParentType, ContextType>;
+};
+
+export type DynatraceRejectedDocumentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DynatraceRejectedDocument'] = ResolversParentTypes['DynatraceRejectedDocument']> = {
+  at?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['DynatraceDocumentOrigin'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DynatraceTimeframeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DynatraceTimeframe'] = ResolversParentTypes['DynatraceTimeframe']> = {
+  from?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Time'], ParentType, ContextType>;
+};
 
 export type ForecastPointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ForecastPoint'] = ResolversParentTypes['ForecastPoint']> = {
   lower?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -709,7 +1103,14 @@ export type MetricDescriptorResolvers<ContextType = GatewayContext, ParentType e
   upstreamName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type MetricStreamEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MetricStreamEvent'] = ResolversParentTypes['MetricStreamEvent']> = {
+  backfill?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  series?: Resolver<Array<ResolversTypes['Series']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  ingestDynatraceExport?: Resolver<ResolversTypes['DynatraceIngestResult'], ParentType, ContextType, RequireFields<MutationIngestDynatraceExportArgs, 'document'>>;
+  submitArgusMetrics?: Resolver<ResolversTypes['ArgusSubmitResult'], ParentType, ContextType, RequireFields<MutationSubmitArgusMetricsArgs, 'descriptor' | 'ignoreOnFailed' | 'records'>>;
   trackMetric?: Resolver<ResolversTypes['TrackResult'], ParentType, ContextType, RequireFields<MutationTrackMetricArgs, 'input'>>;
   trackMetrics?: Resolver<ResolversTypes['TrackBatchResult'], ParentType, ContextType, RequireFields<MutationTrackMetricsArgs, 'inputs'>>;
 };
@@ -722,6 +1123,7 @@ export type PointResolvers<ContextType = GatewayContext, ParentType extends Reso
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   aggregate?: Resolver<Maybe<Array<ResolversTypes['AggregateGroup']>>, ParentType, ContextType, RequireFields<QueryAggregateArgs, 'function' | 'metric' | 'source'>>;
   allocation?: Resolver<ResolversTypes['Allocation'], ParentType, ContextType, RequireFields<QueryAllocationArgs, 'input'>>;
+  dynatraceExports?: Resolver<ResolversTypes['DynatraceExports'], ParentType, ContextType, Partial<QueryDynatraceExportsArgs>>;
   metricData?: Resolver<Maybe<Array<ResolversTypes['Series']>>, ParentType, ContextType, RequireFields<QueryMetricDataArgs, 'source'>>;
   metrics?: Resolver<Maybe<Array<ResolversTypes['MetricDescriptor']>>, ParentType, ContextType, Partial<QueryMetricsArgs>>;
   sources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
@@ -729,10 +1131,14 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
 };
 
 export type SeriesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Series'] = ResolversParentTypes['Series']> = {
+  breaches?: Resolver<Maybe<Array<ResolversTypes['DarktraceBreach']>>, ParentType, ContextType>;
+  devices?: Resolver<Maybe<Array<ResolversTypes['DarktraceDevice']>>, ParentType, ContextType>;
+  inbound?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   interval?: Resolver<Maybe<ResolversTypes['Duration']>, ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType, RequireFields<SeriesLabelArgs, 'key'>>;
   labels?: Resolver<Array<ResolversTypes['Label']>, ParentType, ContextType>;
   metric?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outbound?: Resolver<Maybe<Array<Maybe<ResolversTypes['Float']>>>, ParentType, ContextType>;
   points?: Resolver<Array<ResolversTypes['Point']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   timestamps?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -747,6 +1153,10 @@ export type SourceResolvers<ContextType = GatewayContext, ParentType extends Res
   kind?: Resolver<ResolversTypes['SourceKind'], ParentType, ContextType>;
   latencyMs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  metricStream?: SubscriptionResolver<ResolversTypes['MetricStreamEvent'], "metricStream", ParentType, ContextType, RequireFields<SubscriptionMetricStreamArgs, 'source'>>;
 };
 
 export interface TimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Time'], any> {
@@ -798,17 +1208,29 @@ export type Resolvers<ContextType = GatewayContext> = {
   AllocationDay?: AllocationDayResolvers<ContextType>;
   AllocationShare?: AllocationShareResolvers<ContextType>;
   Anomaly?: AnomalyResolvers<ContextType>;
+  ArgusRecordResult?: ArgusRecordResultResolvers<ContextType>;
+  ArgusSubmitResult?: ArgusSubmitResultResolvers<ContextType>;
+  DarktraceBreach?: DarktraceBreachResolvers<ContextType>;
+  DarktraceDevice?: DarktraceDeviceResolvers<ContextType>;
+  DarktraceDeviceIp?: DarktraceDeviceIpResolvers<ContextType>;
   Decimal?: GraphQLScalarType;
   Duration?: GraphQLScalarType;
+  DynatraceExportDocument?: DynatraceExportDocumentResolvers<ContextType>;
+  DynatraceExports?: DynatraceExportsResolvers<ContextType>;
+  DynatraceIngestResult?: DynatraceIngestResultResolvers<ContextType>;
+  DynatraceRejectedDocument?: DynatraceRejectedDocumentResolvers<ContextType>;
+  DynatraceTimeframe?: DynatraceTimeframeResolvers<ContextType>;
   ForecastPoint?: ForecastPointResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Label?: LabelResolvers<ContextType>;
   MetricDescriptor?: MetricDescriptorResolvers<ContextType>;
+  MetricStreamEvent?: MetricStreamEventResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Point?: PointResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Series?: SeriesResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Time?: GraphQLScalarType;
   TrackBatchResult?: TrackBatchResultResolvers<ContextType>;
   TrackItemResult?: TrackItemResultResolvers<ContextType>;

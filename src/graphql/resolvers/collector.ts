@@ -12,26 +12,29 @@ const MAX_BATCH = 10_000;
 export const collectorResolvers: Resolvers = {
   Mutation: {
     trackMetric: (_, args, ctx) =>
-      resolveFor(args.source ?? undefined, () => {
-        const point = nativeSource(ctx, args.source).write(toRaw(args.input, ctx.now), ctx.now);
+      resolveFor(args.source ?? undefined, async () => {
+        const source = nativeSource(ctx, args.source);
+        const point = await source.write(toRaw(args.input, ctx.now), ctx.now).catch((error: unknown) => {
+          if (error instanceof BadUserInputError) ctx.metrics.collectorRejected.inc({ source: source.id });
+          throw error;
+        });
         return { success: true, message: 'Metric tracked successfully', name: point.name };
       }),
     trackMetrics: (_, args, ctx) =>
-      resolveFor(args.source ?? undefined, () => {
+      resolveFor(args.source ?? undefined, async () => {
         if (args.inputs.length > MAX_BATCH) {
           throw new BadUserInputError(`trackMetrics takes at most ${MAX_BATCH} inputs; got ${args.inputs.length}`, { field: 'inputs' });
         }
         const source = nativeSource(ctx, args.source);
         // A bad item fails alone; the good ones are stored.
-        const results = args.inputs.map((input, index) => {
-          try {
-            return { index, name: source.write(toRaw(input, ctx.now), ctx.now).name, success: true, error: null };
-          } catch (error) {
-            if (!(error instanceof BadUserInputError)) throw error;
-            return { index, name: input.name, success: false, error: error.message };
-          }
-        });
+        const written = await source.writeMany(args.inputs.map((input) => toRaw(input, ctx.now)), ctx.now);
+        const results = written.map((outcome, index) =>
+          outcome instanceof Error
+            ? { index, name: args.inputs[index]!.name, success: false, error: outcome.message }
+            : { index, name: outcome.name, success: true, error: null },
+        );
         const successful = results.filter((result) => result.success).length;
+        if (successful < results.length) ctx.metrics.collectorRejected.inc({ source: source.id }, results.length - successful);
         return { success: successful === results.length, total: results.length, successful, failed: results.length - successful, results };
       }),
   },

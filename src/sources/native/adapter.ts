@@ -3,46 +3,112 @@ import { METRIC_NAME } from '../../core/metric-name.js';
 import { bucketize, lowerBound, reducers, type Series } from '../../core/series.js';
 import type { MetricDescriptor, MetricQuery, MetricSource, QueryResult, SourceHealth } from '../source.js';
 import { toTrackedPoint, type RawTrack, type TrackedPoint } from './point.js';
-import type { NativeStore, StoredSeries } from './store.js';
+import { MemoryNativeStore } from './memory-store.js';
+import type { NativeStore, PointColumns, SeriesState, StoreScope } from './store.js';
+
+export interface NativeSourceOptions {
+  cacheable?: boolean;
+  /** Window of the aggregated export and of trends. @default 300000 */
+  aggregationWindowMs?: number;
+  /** Largest REST request body. @default 4 MiB */
+  maxBodyBytes?: number;
+  /** A trend changing less than this percentage is stable. @default 5 */
+  trendThresholdPercent?: number;
+  /** Quantiles a summary exposes. @default [0.5, 0.9, 0.99] */
+  summaryQuantiles?: number[];
+}
+
+/** The outcome of one pushed point: the stored point, or why it was refused. */
+export type WriteResult = TrackedPoint | BadUserInputError;
 
 /**
- * The native collector as a source: services push points in (`write`), queries read them back as
- * series. Resampling picks the reducer from the metric type: a counter bucket shows its running
- * total at the end of the bucket; gauges and observations show the bucket's mean.
+ * The native collector as a source: services push points in (`write`, `writeMany`), queries read
+ * them back as series. Resampling picks the reducer from the metric type: a counter bucket shows
+ * its running total at the end of the bucket; gauges and observations show the bucket's mean.
+ * The REST API (src/http/collector-routes.ts), the GraphQL mutations and `metricData` all go
+ * through this one object, so they see one store.
  */
 export class NativeSource implements MetricSource {
   readonly kind = 'native' as const;
   readonly capabilities;
+  readonly aggregationWindowMs: number;
+  readonly maxBodyBytes: number;
+  readonly trendThresholdPercent: number;
+  readonly summaryQuantiles: readonly number[];
+  /**
+   * New points as they are stored, for live streams. Only with the memory store: with Redis,
+   * points tracked through another gateway instance never pass here, so streams must poll.
+   */
+  readonly watch?: (listener: (series: Series) => void) => () => void;
 
   constructor(
     readonly id: string,
     readonly store: NativeStore,
-    options: { cacheable?: boolean } = {},
+    options: NativeSourceOptions = {},
   ) {
     this.capabilities = { maxBatchSize: 1000, cacheable: options.cacheable ?? false, pushDownAggregation: false, writes: true };
+    this.aggregationWindowMs = options.aggregationWindowMs ?? 300_000;
+    this.maxBodyBytes = options.maxBodyBytes ?? 4 * 1024 * 1024;
+    this.trendThresholdPercent = options.trendThresholdPercent ?? 5;
+    this.summaryQuantiles = options.summaryQuantiles ?? [0.5, 0.9, 0.99];
+    if (store instanceof MemoryNativeStore) {
+      this.watch = (listener) =>
+        store.onStored((point, value) => {
+          listener({ source: this.id, metric: point.name, labels: point.labels, timestamps: [point.timestamp], values: [value] });
+        });
+    }
   }
 
   async query(queries: readonly MetricQuery[]): Promise<QueryResult[]> {
-    return queries.map((query) => {
+    return Promise.all(
+      queries.map(async (query) => {
+        try {
+          return await this.#answer(query);
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  }
+
+  /** Validates and stores one point; rejects with BadUserInputError for a bad one. */
+  async write(raw: RawTrack, now = Date.now()): Promise<TrackedPoint> {
+    const [result] = await this.writeMany([raw], now);
+    if (result instanceof Error) throw result;
+    return result!;
+  }
+
+  /**
+   * Validates and stores many points: one result per input, in order. A bad point fails alone;
+   * the good ones are stored. Rejects only when the store itself failed.
+   */
+  async writeMany(raws: readonly RawTrack[], now = Date.now()): Promise<WriteResult[]> {
+    const results: WriteResult[] = new Array(raws.length);
+    const valid: TrackedPoint[] = [];
+    const at: number[] = [];
+    raws.forEach((raw, i) => {
       try {
-        return this.#answer(query);
+        const point = toTrackedPoint(raw, now);
+        valid.push(point);
+        at.push(i);
+        results[i] = point;
       } catch (error) {
-        return error instanceof Error ? error : new Error(String(error));
+        if (!(error instanceof BadUserInputError)) throw error;
+        results[i] = error;
       }
     });
+    if (valid.length > 0) {
+      const stored = await this.store.record(valid, now);
+      stored.forEach((problem, j) => {
+        if (problem) results[at[j]!] = problem instanceof BadUserInputError ? problem : new BadUserInputError(problem.message);
+      });
+    }
+    return results;
   }
 
-  /** Validates and stores one point; throws BadUserInputError for a bad one. */
-  write(raw: RawTrack, now = Date.now()): TrackedPoint {
-    const point = toTrackedPoint(raw, now);
-    this.store.record(point);
-    return point;
-  }
-
-  async listMetrics(search: string | undefined): Promise<MetricDescriptor[]> {
+  async listMetrics(search: string | undefined, scope: StoreScope = {}): Promise<MetricDescriptor[]> {
     const needle = search?.toLowerCase();
-    return this.store
-      .metrics()
+    return (await this.store.metrics(scope))
       .filter((info) => !needle || info.name.toLowerCase().includes(needle) || info.help?.toLowerCase().includes(needle))
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((info) => {
@@ -54,19 +120,32 @@ export class NativeSource implements MetricSource {
   }
 
   async health(): Promise<SourceHealth> {
-    const stats = this.store.stats();
-    return { healthy: true, message: `${stats.series} series, ${stats.points} points in memory` };
+    return this.store.health();
   }
 
-  #answer(query: MetricQuery): Series[] {
-    const out: Series[] = [];
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+
+  async #answer(query: MetricQuery): Promise<Series[]> {
     for (const metric of query.metrics) {
       if (!METRIC_NAME.test(metric)) {
         throw new BadUserInputError(`metric '${metric}' is not a valid metric name`, { field: 'metric', source: this.id });
       }
-      const unit = this.store.metric(metric)?.unit;
-      for (const stored of this.store.select(metric, query.filters)) {
-        const series = this.#toSeries(stored, query);
+    }
+    const infos = new Map((await this.store.metrics()).map((info) => [info.name, info]));
+    const out: Series[] = [];
+    for (const metric of query.metrics) {
+      if (!infos.has(metric)) continue;
+      const unit = infos.get(metric)!.unit;
+      const states = await this.store.series({ name: metric, filters: query.filters });
+      // Resampled answers start at the bucket boundary at or before `from` (as bucketize does).
+      const from = query.intervalMs === undefined ? query.range.from : Math.floor(query.range.from / query.intervalMs) * query.intervalMs;
+      const points = await this.store.points(states.map((state) => state.id), from);
+      for (const state of states) {
+        const columns = points.get(state.id);
+        if (!columns) continue;
+        const series = this.#toSeries(state, columns, query);
         if (series.values.some((value) => value !== null)) {
           if (unit !== undefined) series.unit = unit;
           out.push(series);
@@ -76,22 +155,22 @@ export class NativeSource implements MetricSource {
     return out;
   }
 
-  /** Native counters start at zero, so the total before any given point is always known. */
-  #counterBase(stored: StoredSeries, start: number): { counterBase?: number } {
-    if (stored.type !== 'counter') return {};
-    return { counterBase: start > 0 ? stored.values[start - 1]! : 0 };
-  }
-
-  #toSeries(stored: StoredSeries, query: MetricQuery): Series {
-    const base = { source: this.id, metric: stored.name, labels: stored.labels, type: stored.type };
+  #toSeries(state: SeriesState, columns: PointColumns, query: MetricQuery): Series {
+    // A counter's running total before the first point given is known here (the store keeps
+    // counting trimmed increments), so aggregation can take the first point as an increment too.
+    const base = {
+      source: this.id,
+      metric: state.name,
+      labels: state.labels,
+      type: state.type,
+      ...(state.type === 'counter' ? { counterBase: columns.before } : {}),
+    };
     if (query.intervalMs === undefined) {
-      const start = lowerBound(stored.timestamps, query.range.from);
-      const end = lowerBound(stored.timestamps, query.range.to);
-      return { ...base, ...this.#counterBase(stored, start), timestamps: stored.timestamps.slice(start, end), values: stored.values.slice(start, end) };
+      const end = lowerBound(columns.timestamps, query.range.to);
+      return { ...base, timestamps: columns.timestamps.slice(0, end), values: columns.values.slice(0, end) };
     }
-    const reduce = stored.type === 'counter' ? reducers.last : reducers.avg;
-    const resampled = bucketize(stored.timestamps, stored.values, query.range, query.intervalMs, reduce);
-    const start = lowerBound(stored.timestamps, Math.floor(query.range.from / query.intervalMs) * query.intervalMs);
-    return { ...base, ...this.#counterBase(stored, start), intervalMs: query.intervalMs, ...resampled };
+    const reduce = state.type === 'counter' ? reducers.last : reducers.avg;
+    const resampled = bucketize(columns.timestamps, columns.values, query.range, query.intervalMs, reduce);
+    return { ...base, intervalMs: query.intervalMs, ...resampled };
   }
 }

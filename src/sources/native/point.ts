@@ -34,6 +34,9 @@ export interface RawTrack {
 }
 
 const MAX_LABELS = 32;
+/** Names the sanitisers would leave as they are. */
+const CLEAN_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const CLEAN_LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_LABEL_VALUE_LENGTH = 1024;
 const MAX_NAME_LENGTH = 200;
 
@@ -45,7 +48,9 @@ export function toTrackedPoint(raw: RawTrack, now: number): TrackedPoint {
   if (raw.name.length > MAX_NAME_LENGTH) {
     throw new BadUserInputError(`name must be at most ${MAX_NAME_LENGTH} characters; got ${raw.name.length}`, { field: 'name' });
   }
-  const name = sanitizeMetricName(raw.name.trim());
+  const trimmed = raw.name.trim();
+  // Most names are clean already; the test is cheaper than the rewrite (this runs per point).
+  const name = CLEAN_NAME.test(trimmed) ? trimmed : sanitizeMetricName(trimmed);
   if (!METRIC_NAME.test(name)) {
     throw new BadUserInputError(`name '${raw.name}' is not a valid Prometheus metric name`, { field: 'name' });
   }
@@ -63,13 +68,29 @@ export function toTrackedPoint(raw: RawTrack, now: number): TrackedPoint {
   }
 
   const labels = toLabels(raw.labels);
-  const service = optionalString(raw.service, 'service');
-  const tenantId = optionalString(raw.tenantId, 'tenant_id');
-  // service and tenant are labels too, so they filter and group like any other label.
+  const reserved = type === 'histogram' ? 'le' : type === 'summary' ? 'quantile' : undefined;
+  if (reserved !== undefined && labels[reserved] !== undefined) {
+    throw new BadUserInputError(`label name '${reserved}' is reserved in a ${type}: the Prometheus exposition adds it`, { field: `labels.${reserved}` });
+  }
+  // service and tenant are labels too, so they filter and group like any other label. The
+  // 254Carbon service kept them apart from the labels, and its own README pushes
+  // `service: "gateway-service"` with `labels.service: "gateway"`; both are kept, the way
+  // Prometheus keeps a scraped label that clashes with a target label: the top-level field owns
+  // `service`, the pushed label moves to `exported_service`.
+  const service = optionalString(raw.service, 'service') ?? labels.service;
+  const tenantId = optionalString(raw.tenantId, 'tenant_id') ?? labels.tenant_id;
   for (const [key, value] of [['service', service], ['tenant_id', tenantId]] as const) {
     if (value === undefined) continue;
-    if (labels[key] !== undefined && labels[key] !== value) {
-      throw new BadUserInputError(`labels.${key} ('${labels[key]}') contradicts ${key} ('${value}')`, { field: `labels.${key}` });
+    const pushed = labels[key];
+    if (pushed !== undefined && pushed !== value) {
+      const exported = `exported_${key}`;
+      if (labels[exported] !== undefined && labels[exported] !== pushed) {
+        throw new BadUserInputError(
+          `labels.${key} ('${pushed}') differs from ${key} ('${value}') and would move to labels.${exported}, which already holds '${labels[exported]}'`,
+          { field: `labels.${key}` },
+        );
+      }
+      labels[exported] = pushed;
     }
     labels[key] = value;
   }
@@ -96,7 +117,7 @@ function toLabels(raw: unknown): Record<string, string> {
   }
   const labels: Record<string, string> = {};
   for (const [rawKey, value] of entries) {
-    const key = sanitizeLabelName(rawKey);
+    const key = CLEAN_LABEL.test(rawKey) ? rawKey : sanitizeLabelName(rawKey);
     if (!LABEL_NAME.test(key) || key.startsWith('__')) {
       throw new BadUserInputError(`label name '${rawKey}' is not valid (names starting with __ are reserved)`, { field: `labels.${rawKey}` });
     }

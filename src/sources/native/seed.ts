@@ -52,12 +52,12 @@ export function demoPoints(timestamp: number, random: () => number): RawTrack[] 
 }
 
 /** Loads the last `hours` of demo data ending at the 5-minute boundary before `now`. */
-export function seedDemoData(source: NativeSource, now: number, hours = 24): void {
+export async function seedDemoData(source: NativeSource, now: number, hours = 24): Promise<void> {
   const random = seededRandom(254);
   const end = Math.floor(now / STEP_MS) * STEP_MS;
-  for (let t = end - hours * MS.HOUR + STEP_MS; t <= end; t += STEP_MS) {
-    for (const point of demoPoints(t, random)) source.write(point, now);
-  }
+  const points: RawTrack[] = [];
+  for (let t = end - hours * MS.HOUR + STEP_MS; t <= end; t += STEP_MS) points.push(...demoPoints(t, random));
+  for (let i = 0; i < points.length; i += 1000) await source.writeMany(points.slice(i, i + 1000), now);
 }
 
 /** Keeps the demo alive: one tick of points every `everyMs`. Returns the function that stops it. */
@@ -65,7 +65,8 @@ export function startDemoFeed(source: NativeSource, everyMs = 15 * MS.SECOND): (
   const random = seededRandom(Date.now());
   const timer = setInterval(() => {
     const now = Date.now();
-    for (const point of demoPoints(now, random)) source.write(point, now);
+    // A failing store (Redis down) already reports itself in /health; the feed just tries again.
+    source.writeMany(demoPoints(now, random), now).catch(() => {});
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -1,0 +1,31 @@
+/**
+ * Runs benchmarks, each in a process of its own (with --expose-gc, for the ones that measure
+ * memory), one after the other so they do not compete for the two cores.
+ *
+ * Usage: npm run bench                 every bench/*.ts
+ *        npm run bench -- native-ingest just the ones named
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const available = readdirSync(here)
+  .filter((file) => file.endsWith('.ts') && file !== 'run.ts')
+  .map((file) => basename(file, '.ts'))
+  .sort();
+const wanted = process.argv.slice(2).map((arg) => basename(arg, '.ts'));
+const unknown = wanted.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; there are ${available.join(', ')}`);
+  process.exit(2);
+}
+
+let failed = 0;
+for (const name of wanted.length > 0 ? wanted : available) {
+  console.log(`\n== bench/${name}.ts`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(here, `${name}.ts`)], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,68 @@
+import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { UpstreamClient } from '../http/client.js';
+import { darktraceErrorFor, describeDarktraceError } from './errors.js';
+import { pathWithQuery, type QueryParam } from './params.js';
+import { signedHeaders, type DarktraceCredentials } from './sign.js';
+
+export interface DarktraceClientOptions {
+  source: string;
+  url: string;
+  credentials: DarktraceCredentials;
+  /** @default true */
+  verifyTls?: boolean;
+  /** PEM CA to trust for this appliance. */
+  ca?: string;
+  /** Whole-call deadline, retries included. @default 30000 */
+  timeoutMs?: number;
+  /** @default 2 */
+  retries?: number;
+  log: Logger;
+  metrics?: GatewayMetrics;
+}
+
+/** Longest single attempt; the whole call (retries, Retry-After waits) has `timeoutMs`. */
+const ATTEMPT_TIMEOUT_MS = 10_000;
+
+/**
+ * HTTP to one Darktrace appliance: the shared UpstreamClient (pool, TLS, deadline, retries with
+ * jitter, Retry-After) plus signing. The headers are built per attempt from the path actually
+ * sent, so a retry carries a fresh DTAPI-Date and the signature always matches the wire.
+ */
+export class DarktraceClient {
+  readonly #http: UpstreamClient;
+  readonly #credentials: DarktraceCredentials;
+
+  constructor(options: DarktraceClientOptions) {
+    const deadlineMs = options.timeoutMs ?? 30_000;
+    this.#credentials = options.credentials;
+    this.#http = new UpstreamClient({
+      source: options.source,
+      baseUrl: options.url,
+      deadlineMs,
+      timeoutMs: Math.min(ATTEMPT_TIMEOUT_MS, deadlineMs),
+      retries: options.retries ?? 2,
+      verifyTls: options.verifyTls ?? true,
+      ...(options.ca ? { ca: options.ca } : {}),
+      log: options.log,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      describeError: describeDarktraceError,
+      errorFor: darktraceErrorFor(options.source),
+    });
+  }
+
+  /** GET `path` with `params` in this order; the parsed JSON body of a 2xx answer. */
+  async get<T = unknown>(path: string, params: readonly QueryParam[], signal?: AbortSignal): Promise<T> {
+    const response = await this.#http.request({
+      method: 'GET',
+      path: pathWithQuery(path, params),
+      headers: (sentPath) => signedHeaders(this.#credentials, sentPath),
+      ...(signal ? { signal } : {}),
+    });
+    return response.json<T>();
+  }
+
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+}
