@@ -25,6 +25,10 @@ export interface StreamRequest {
   /** For polled sources; already checked against the source's minimum. */
   pollIntervalMs: number;
   backfillMs: number;
+  /** Who subscribed (tenant and credential): channels are never shared across identities. */
+  identity?: string;
+  /** The subscriber's tenant: native points of other tenants never reach the channel. */
+  tenantId?: string;
 }
 
 export type StreamEvent = { series: Series[]; backfill: boolean } | { error: Error };
@@ -33,7 +37,7 @@ export interface StreamHubOptions {
   log: Logger;
   metrics: GatewayMetrics;
   /** Answers a channel's first query for the recent window (through the cache, shared across instances). */
-  backfill: (source: MetricSource, query: MetricQuery) => Promise<Series[]>;
+  backfill: (source: MetricSource, query: MetricQuery, request: StreamRequest) => Promise<Series[]>;
   coordination?: StreamCoordination;
   /** Events a subscriber may fall behind before it is disconnected. @default 1000 */
   maxQueued?: number;
@@ -77,6 +81,8 @@ export class StreamHub {
 export function channelKey(request: StreamRequest): string {
   const normalised = stableStringify({
     source: request.source.id,
+    identity: request.identity ?? null,
+    tenant: request.tenantId ?? null,
     metrics: request.metrics,
     filters: [...request.filters]
       .map((filter) => ({ key: filter.key, values: [...filter.values].sort(), exclude: filter.exclude }))
@@ -87,19 +93,22 @@ export function channelKey(request: StreamRequest): string {
   return `${request.source.id}:${createHash('sha256').update(normalised).digest('base64url').slice(0, 24)}`;
 }
 
+/**
+ * A subscriber needs no filter of its own: its backfill is the channel's window at the moment it
+ * is sent, and everything after comes from the same delivery sequence, so nothing can repeat.
+ */
 interface Subscriber {
   queue: EventQueue<StreamEvent>;
-  seen: NewPointFilter;
-  /** False until the subscriber got its backfill; live points wait until then. */
+  /** False until the subscriber got its backfill (the channel is still priming). */
   ready: boolean;
 }
 
 class Channel {
   readonly #subscribers = new Set<Subscriber>();
   /** Drops what this channel already delivered: overlapping polls, a new poller after handover. */
-  readonly #delivered = new NewPointFilter();
+  readonly #delivered: NewPointFilter;
   /** Drops what this instance's poller already published. */
-  readonly #polled = new NewPointFilter();
+  readonly #polled: NewPointFilter;
   /** The recent window, kept from everything delivered: every new subscriber's backfill. */
   readonly #window = new Map<string, Series>();
   readonly #log: Logger;
@@ -118,12 +127,15 @@ class Channel {
     private readonly onEmpty: () => void,
   ) {
     this.#log = options.log.child({ stream: key });
+    this.#delivered = new NewPointFilter(request.backfillMs);
+    this.#polled = new NewPointFilter(request.backfillMs);
   }
 
   start(): void {
     const { source } = this.request;
     if (source.watch) {
       this.#stop = source.watch((series) => {
+        if (this.request.tenantId !== undefined && series.labels.tenant_id !== this.request.tenantId) return;
         if (this.request.metrics.includes(series.metric) && matchesFilters(series.labels, this.request.filters)) this.#deliver([series]);
       });
     } else {
@@ -140,7 +152,6 @@ class Channel {
   add(): EventQueue<StreamEvent> {
     const subscriber: Subscriber = {
       queue: new EventQueue<StreamEvent>(this.options.maxQueued ?? 1000, () => this.#remove(subscriber)),
-      seen: new NewPointFilter(),
       ready: false,
     };
     this.#subscribers.add(subscriber);
@@ -162,7 +173,7 @@ class Channel {
   async #prime(): Promise<void> {
     const now = this.#now();
     try {
-      const series = await this.options.backfill(this.request.source, this.#query(now - this.request.backfillMs, now));
+      const series = await this.options.backfill(this.request.source, this.#query(now - this.request.backfillMs, now), this.request);
       if (this.#closed) return;
       if (!this.request.source.watch) {
         this.#lastPollTo = now;
@@ -183,8 +194,8 @@ class Channel {
 
   #sendBackfill(subscriber: Subscriber): void {
     const from = this.#now() - this.request.backfillMs;
-    const window = [...this.#window.values()].map((series) => trimBefore(series, from));
-    subscriber.queue.push({ series: subscriber.seen.take(window), backfill: true });
+    const window = [...this.#window.values()].map((series) => trimBefore(series, from)).filter((series) => series.timestamps.length > 0);
+    subscriber.queue.push({ series: window, backfill: true });
     subscriber.ready = true;
   }
 
@@ -192,23 +203,28 @@ class Channel {
     const fresh = this.#delivered.take(series);
     if (fresh.length === 0) return;
     this.#remember(fresh);
-    for (const subscriber of this.#subscribers) {
-      if (!subscriber.ready) continue;
-      const unseen = subscriber.seen.take(fresh);
-      if (unseen.length > 0) subscriber.queue.push({ series: unseen, backfill: false });
-    }
+    for (const subscriber of this.#subscribers) if (subscriber.ready) subscriber.queue.push({ series: fresh, backfill: false });
   }
 
-  /** Appends delivered points to the window and drops what fell out of it. */
+  /**
+   * Appends delivered points to the window (arrays owned by the channel, grown in place) and drops
+   * what fell out of it in chunks, so a busy stream does not copy its window on every point.
+   */
   #remember(fresh: Series[]): void {
     const from = this.#now() - this.request.backfillMs;
     for (const series of fresh) {
       const key = seriesKey(series);
       const known = this.#window.get(key);
-      const merged = known
-        ? { ...known, timestamps: [...known.timestamps, ...series.timestamps], values: [...known.values, ...series.values] }
-        : series;
-      this.#window.set(key, trimBefore(merged, from));
+      if (!known) {
+        this.#window.set(key, { ...series, timestamps: [...series.timestamps], values: [...series.values] });
+        continue;
+      }
+      appendInOrder(known, series);
+      const expired = lowerBound(known.timestamps, from);
+      if (expired >= Math.max(64, known.timestamps.length / 10)) {
+        known.timestamps.splice(0, expired);
+        known.values.splice(0, expired);
+      }
     }
   }
 
@@ -239,7 +255,7 @@ class Channel {
     const from = (this.#lastPollTo ?? now - this.request.backfillMs) - pollIntervalMs;
     let event: WireEvent | undefined;
     try {
-      const [answer] = await source.query([this.#query(from, now)], { log: this.#log });
+      const [answer] = await source.query([this.#query(from, now)], { log: this.#log, ...(this.request.tenantId !== undefined ? { tenantId: this.request.tenantId } : {}) });
       if (answer instanceof Error) throw answer;
       this.#lastPollTo = now;
       const fresh = this.#polled.take(answer ?? []);
@@ -291,6 +307,22 @@ class Channel {
     clearTimeout(this.#timer);
     this.#stop?.();
     this.onEmpty();
+  }
+}
+
+/** Adds `more` to `into` in place, keeping time order (late pushed points slot in where they belong). */
+function appendInOrder(into: Series, more: Series): void {
+  for (let i = 0; i < more.timestamps.length; i++) {
+    const timestamp = more.timestamps[i]!;
+    const last = into.timestamps[into.timestamps.length - 1];
+    if (last === undefined || timestamp > last) {
+      into.timestamps.push(timestamp);
+      into.values.push(more.values[i]!);
+    } else {
+      const at = lowerBound(into.timestamps, timestamp);
+      into.timestamps.splice(at, 0, timestamp);
+      into.values.splice(at, 0, more.values[i]!);
+    }
   }
 }
 
