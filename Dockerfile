@@ -9,8 +9,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-# Runtime: production dependencies, the compiled code and the schema it reads at start
-# (dist/graphql/schema.js looks for ../../schema/, i.e. /app/schema).
+# Runtime: production dependencies, the compiled code, the schema it reads at start
+# (dist/graphql/schema.js looks for ../../schema/, i.e. /app/schema) and the Explore page's source.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
@@ -18,6 +18,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schema ./schema
+# The Explore page's source: the gateway bundles it (esbuild, a production dependency) on the
+# first request for / and serves it from memory.
+COPY src/explore/page ./src/explore/page
 
 # The node image's unprivileged user; the gateway writes nothing to its own directory.
 USER node

@@ -156,6 +156,8 @@ const { url, child } = await startGateway(
     'port: 0',
     'host: 127.0.0.1',
     'log: { level: info }',
+    // One load generator is one client address; the per-client limit would throttle it.
+    'limits: { rateLimit: false }',
     'sources:',
     '  - { id: native, kind: native, maxPointsPerSeries: 100000 }',
     `  - { id: dt, kind: darktrace, url: "${dt.url}", publicToken: "${EMULATOR_TOKENS.publicToken}", privateToken: "${EMULATOR_TOKENS.privateToken}", caFile: "${CA_FILE}", cacheTtl: false, minPollInterval: 100ms }`,

@@ -1,9 +1,15 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
+import { registryFor, restrictQuery } from './auth/access.js';
+import { Authenticator, credentialsFromHeaders, credentialsFromPayload } from './auth/authenticator.js';
+import { bindIdentity, identityKey } from './auth/identity.js';
+import { requestIdentity, useAuth, useCollectorAccess } from './auth/use-auth.js';
+import { useIntrospectionAccess } from './auth/use-introspection-access.js';
 import { MemoryStore } from './cache/memory-store.js';
 import { QueryCache } from './cache/query-cache.js';
 import { RedisStore } from './cache/redis-store.js';
@@ -17,6 +23,13 @@ import { useInputErrors } from './graphql/use-input-errors.js';
 import { useReportedErrors } from './graphql/use-reported-errors.js';
 import { useWarnings } from './graphql/use-warnings.js';
 import { useCollectorApi } from './http/collector-routes.js';
+import { MemoryRateLimiter, RedisRateLimiter, type ClientRateLimiter } from './limits/client-rate-limiter.js';
+import { useClientRateLimit } from './limits/use-client-rate-limit.js';
+import { useDocumentLimits } from './limits/use-document-limits.js';
+import { CircuitBreaker } from './resilience/circuit-breaker.js';
+import { RetryBudget } from './resilience/retry-budget.js';
+import { TokenBucket } from './resilience/token-bucket.js';
+import { guardSource, type UpstreamGuard } from './resilience/upstream-guard.js';
 import { useHealth } from './http/health.js';
 import { useReady } from './http/ready.js';
 import { useSseHeartbeat } from './http/use-sse-heartbeat.js';
@@ -75,8 +88,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       })
     : new MemoryStore({ maxEntries: config.cache.maxEntries });
 
-  const registry = new SourceRegistry(config.sources.map((source) => observeSource(createSource(source, { log: log.child({ source: source.id }), metrics, redis: config.redis }), metrics)));
-  const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl)]));
+  const guards = new Map(config.sources.filter((source) => source.kind !== 'native').map((source) => [source.id, upstreamGuard(source, metrics, log)]));
+  const registry = new SourceRegistry(
+    config.sources.map((source) =>
+      guardSource(observeSource(createSource(source, { log: log.child({ source: source.id }), metrics, redis: config.redis }), metrics), guards.get(source.id) ?? {}),
+    ),
+  );
+  const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl, source.maxStaleMs)]));
   const cache = new QueryCache({
     store,
     metrics,
@@ -91,8 +109,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     metrics,
     maxQueued: config.streams.maxQueued,
     ...(coordination ? { coordination } : {}),
-    backfill: async (source, query) => {
-      const [answer] = await cache.query(source, 'stream', [query], { log });
+    backfill: async (source, query, request) => {
+      const [answer] = await cache.query(source, `stream\u0000${request.identity ?? ''}`, [query], { log, ...(request.tenantId !== undefined ? { tenantId: request.tenantId } : {}) });
       if (answer instanceof Error) throw answer;
       return answer ?? [];
     },
@@ -104,8 +122,21 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     defaultPollIntervalMs: config.streams.pollInterval,
   };
 
+  const authenticator = new Authenticator(config.auth);
+  const rateLimit = config.limits.rateLimit;
+  const limiter: ClientRateLimiter | undefined =
+    rateLimit === false
+      ? undefined
+      : config.redis
+        ? new RedisRateLimiter({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, commandTimeoutMs: config.redis.commandTimeoutMs, requests: rateLimit.requests, windowMs: rateLimit.windowMs, log: log.child({ component: 'rate-limit' }) })
+        : new MemoryRateLimiter(rateLimit.requests, rateLimit.windowMs);
+
+  // Shared limits from the first request on, when Redis answers quickly; without it they are per instance.
+  await limiter?.ready?.(1000);
   const stopDemo = config.demo ? await startDemo(registry) : () => {};
   const shutdown = new AbortController();
+  // Every open stream listens for shutdown; thousands of them are expected, not a leak.
+  setMaxListeners(0, shutdown.signal);
   let ready = false;
 
   const yoga = createYoga<object, GatewayFields>({
@@ -114,14 +145,22 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // Yoga's own bare health check moves aside; /health is ours and reports sources and cache.
     healthCheckEndpoint: '/livez',
     landingPage: false,
-    graphiql: { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY },
+    // GraphiQL shows the schema, so only identities allowed to introspect get it.
+    // (yoga asks before any plugin ran, so the credentials are checked here; refused ones fall through to useAuth's 401).
+    graphiql: async (request) => {
+      const caller = await authenticator.authenticate(credentialsFromHeaders(request.headers)).catch(() => undefined);
+      return caller?.introspection === true && { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY };
+    },
+    maxRequestBodySize: config.limits.maxBodyBytes,
     renderGraphiQL,
     multipart: false,
     batching: false,
     logging: yogaLogger(log),
     context: ({ request }): GatewayFields => {
       const { id, log: requestLog } = requestInfo(request, log);
-      const identity = 'anonymous';
+      const caller = requestIdentity(request);
+      const identity = identityKey(caller);
+      const callerRegistry = registryFor(registry, caller);
       const healthChecks = new Map<string, Promise<SourceHealth>>();
       const reported: GraphQLError[] = [];
       const warnings: SourceWarning[] = [];
@@ -130,10 +169,22 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         log: requestLog,
         now: Date.now(),
         identity,
-        registry,
+        caller,
+        registry: callerRegistry,
         cache,
         metrics,
-        loaders: new SeriesLoaders(cache, identity, { signal: request.signal, log: requestLog, warn: (warning) => warnings.push(warning) }),
+        loaders: new SeriesLoaders(
+          cache,
+          identity,
+          {
+            // Sources still busy at the request deadline give up, so the answers that came back go out.
+            signal: AbortSignal.any([request.signal, AbortSignal.timeout(config.requestDeadlineMs)]),
+            log: requestLog,
+            warn: (warning) => warnings.push(warning),
+            ...(caller.tenant !== undefined ? { tenantId: caller.tenant } : {}),
+          },
+          (source, query) => restrictQuery(source, caller, query),
+        ),
         health: (source: MetricSource) => {
           let check = healthChecks.get(source.id);
           if (!check) healthChecks.set(source.id, (check = checkHealth(source)));
@@ -148,14 +199,19 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     plugins: [
       useRequestLog({ log, metrics }),
-      useHealth({ registry, cache: store }),
+      useAuth({ authenticator, log: log.child({ component: 'auth' }), graphqlEndpoint: '/graphql' }),
+      ...(limiter ? [useClientRateLimit({ limiter, graphqlEndpoint: '/graphql', log: log.child({ component: 'rate-limit' }) })] : []),
+      useHealth({ registry, cache: store, circuitOf: (id) => guards.get(id)?.breaker }),
       useReady({ isReady: () => ready }),
-      useCollectorApi({ registry, metrics, log }),
+      useCollectorAccess({ registry }),
+      useCollectorApi({ registry, metrics, log, tenantOf: (request) => requestIdentity(request).tenant }),
       useExplorePage({ log: log.child({ component: 'explore' }) }),
       useSseHeartbeat({ intervalMs: config.streams.heartbeat }),
       useInputErrors(),
       useReportedErrors(),
       useWarnings(),
+      ...useIntrospectionAccess(),
+      ...useDocumentLimits(config.limits),
     ],
   });
 
@@ -167,7 +223,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       resolve();
     });
   });
-  const websocket = attachWebSocket(server, yoga, { keepAliveMs: config.streams.heartbeat });
+  const websocket = attachWebSocket(server, yoga, {
+    keepAliveMs: config.streams.heartbeat,
+    // The connection_init payload wins over the upgrade headers (browsers cannot set headers on a WebSocket).
+    authenticate: async (request, connectionParams) => {
+      const fromPayload = credentialsFromPayload(connectionParams);
+      const credentials = fromPayload.apiKey || fromPayload.authorization ? fromPayload : credentialsFromHeaders(request.headers);
+      bindIdentity(request, await authenticator.authenticate(credentials));
+    },
+  });
   ready = true;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -199,6 +263,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       await yoga.dispose();
       await registry.close();
       await store.close();
+      await limiter?.close();
       await coordination?.close();
       log.info('gateway stopped');
     })());
@@ -206,13 +271,38 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   return { server, yoga, url, registry, metrics, cache, log, close };
 }
 
-function cachePolicy(config: GatewayConfig, ttl: GatewayConfig['sources'][number]['cacheTtl']): CachePolicy | undefined {
+function cachePolicy(config: GatewayConfig, ttl: GatewayConfig['sources'][number]['cacheTtl'], maxStaleMs: number | undefined): CachePolicy | undefined {
   if (ttl === false || ttl === 0) return undefined;
   return {
     openTtlMs: ttl?.open ?? config.cache.openTtl,
     closedTtlMs: ttl?.closed ?? config.cache.closedTtl,
     settleMs: config.cache.settle,
+    ...(maxStaleMs ? { maxStaleMs } : {}),
   };
+}
+
+const CIRCUIT_GAUGE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/** A remote source's outbound bucket and circuit breaker (both per gateway instance). */
+function upstreamGuard(source: GatewayConfig['sources'][number], metrics: GatewayMetrics, log: Logger): UpstreamGuard {
+  // Retries add at most a fifth to what a source is sent (plus a reserve of 10).
+  const guard: UpstreamGuard = { retryBudget: new RetryBudget(0.2, 10) };
+  if (source.rateLimit) guard.bucket = new TokenBucket(source.rateLimit.perSecond, source.rateLimit.burst);
+  if (source.circuitBreaker !== false) {
+    const settings = source.circuitBreaker ?? { failures: 5, cooldownMs: 30_000 };
+    metrics.circuitState.set({ source: source.id }, 0);
+    guard.breaker = new CircuitBreaker({
+      source: source.id,
+      failures: settings.failures,
+      cooldownMs: settings.cooldownMs,
+      onChange: (state) => {
+        metrics.circuitState.set({ source: source.id }, CIRCUIT_GAUGE[state]);
+        metrics.circuitTransitions.inc({ source: source.id, state });
+        log.warn({ source: source.id, state }, `circuit breaker ${state}`);
+      },
+    });
+  }
+  return guard;
 }
 
 async function startDemo(registry: SourceRegistry): Promise<() => void> {

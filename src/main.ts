@@ -25,6 +25,10 @@ async function main(): Promise<void> {
     gateway.log.info(`demo mode: open ${gateway.url}/graphql for GraphiQL`);
   }
 
+  // A supervisor that died leaves stdout a dead pipe; logging must not stop the shutdown then.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

@@ -1,6 +1,8 @@
 import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer, SourceWarning } from '../sources/source.js';
 import type { Series } from '../core/series.js';
+import { isGatewayError } from '../core/errors.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { DecodedAnswers } from './decoded-answers.js';
 import { queryCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
 import type { CacheStore } from './store.js';
@@ -26,6 +28,7 @@ export class QueryCache {
   readonly #policyFor: (source: MetricSource) => CachePolicy | undefined;
   readonly #now: () => number;
   readonly #flight = new SingleFlight<QueryResult>();
+  readonly #decoded = new DecodedAnswers();
 
   constructor(options: QueryCacheOptions) {
     this.store = options.store;
@@ -48,7 +51,7 @@ export class QueryCache {
     keys.forEach((key, i) => {
       const hit = cached[i];
       if (hit !== undefined) {
-        results[i] = decodeAnswer(hit);
+        results[i] = this.#decoded.decode(key, hit, decodeAnswer);
         this.#count(source, 'hit');
         return;
       }
@@ -67,17 +70,38 @@ export class QueryCache {
       const now = this.#now();
       const fresh = callSource(source, misses.map((i) => queries[i]!), ctx);
       misses.forEach((queryIndex, j) => {
-        const outcome = fresh.then((answers) => answers[j]!);
+        const key = keys[queryIndex]!;
+        const outcome = fresh.then((answers) => answers[j]!).then((answer) => (policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer));
         settlers[j]!(outcome);
         results[queryIndex] = outcome;
-        void outcome.then((answer) => {
+        void fresh.then(async (answers) => {
+          const answer = answers[j]!;
           if (answer instanceof Error) return;
           const ttl = cacheTtlMs(queries[queryIndex]!.range, now, policy);
-          return this.store.set(keys[queryIndex]!, encodeAnswer(answer), ttl);
+          const encoded = encodeAnswer(answer);
+          await this.store.set(key, encoded, ttl);
+          // A longer-lived copy, served only when the source fails.
+          if (policy.maxStaleMs) await this.store.set(staleKey(key), JSON.stringify({ at: now, answer: encoded }), ttl + policy.maxStaleMs);
         });
       });
     }
     return Promise.all(results as Array<QueryResult | Promise<QueryResult>>);
+  }
+
+  /** The last good answer for a failed query, with a STALE_DATA warning; the failure when there is none. */
+  async #stale(source: MetricSource, key: string, failure: Error, ctx: QueryContext): Promise<QueryResult> {
+    const kept = await this.store.get(staleKey(key)).catch(() => undefined);
+    if (kept === undefined) return failure;
+    const { at, answer } = JSON.parse(kept) as { at: number; answer: string };
+    const series = decodeAnswer(answer);
+    const warning: SourceWarning = {
+      source: source.id,
+      code: 'STALE_DATA',
+      message: `${source.id} failed (${(failure as { code?: string }).code ?? 'error'}: ${failure.message}); this answer is the cached one from ${new Date(at).toISOString()}`,
+    };
+    this.#metrics.cacheLookups.inc({ source: source.id, result: 'stale' });
+    // The warning travels with the answer, so every request joined to this flight sees it.
+    return Object.assign(series, { warnings: [...(series.warnings ?? []), warning] });
   }
 
   #count(source: MetricSource, result: 'hit' | 'miss' | 'coalesced'): void {
@@ -101,6 +125,16 @@ async function callSource(source: MetricSource, queries: readonly MetricQuery[],
     const failure = error instanceof Error ? error : new Error(String(error));
     return queries.map(() => failure);
   }
+}
+
+/** Failures a stale answer may stand in for: the source is down, slow or refusing, not the query wrong. */
+function isSourceFailure(answer: QueryResult): answer is Error {
+  if (!(answer instanceof Error) || !isGatewayError(answer)) return false;
+  return ['GATEWAY_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'CIRCUIT_BREAKER_OPEN', 'UPSTREAM_RATE_LIMITED'].includes(answer.code);
+}
+
+function staleKey(key: string): string {
+  return `stale:${key}`;
 }
 
 /**

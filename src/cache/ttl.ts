@@ -11,6 +11,11 @@ export interface CachePolicy {
    * moment ago is not final yet.
    */
   settleMs: number;
+  /**
+   * How long past its TTL a copy of an answer is kept, to be served (with a STALE_DATA warning)
+   * when the source fails. 0 or absent: never served stale.
+   */
+  maxStaleMs?: number;
 }
 
 /**

@@ -4,6 +4,9 @@ import { nativeSourceOptions } from '../sources/native/config.js';
 import { darktraceSourceSchema } from '../sources/darktrace/config.js';
 import { argusSourceSchema } from '../sources/argus/config.js';
 import { dynatraceSourceSchema } from '../sources/dynatrace/config.js';
+import { authSchema } from '../auth/config.js';
+import { limitsSchema } from '../limits/config.js';
+import { sourceResilienceOptions } from '../resilience/config.js';
 
 /**
  * gateway.yaml, validated. Objects are strict: a misspelt key is an error, not a silently ignored
@@ -43,6 +46,8 @@ export const sourceBase = {
   cacheTtl: cacheTtl.optional(),
   /** The shortest poll interval a live stream may ask of this source. @default 10s */
   minPollInterval: duration.optional(),
+  /** Outbound rate limit, circuit breaker and serve-stale window (src/resilience/config.ts). */
+  ...sourceResilienceOptions,
 };
 
 export const nativeSourceSchema = z.strictObject({
@@ -81,6 +86,12 @@ export const configSchema = z.strictObject({
       })
       .prefault({}),
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+    /**
+     * Longest one GraphQL request waits for its sources; a source still busy then fails its fields
+     * with GATEWAY_TIMEOUT and the others' answers go out. Each source's timeoutMs must be below it.
+     * @default 25000
+     */
+    requestDeadlineMs: positiveInt.default(25_000),
     /** Longest a graceful shutdown waits for open requests and streams. @default 10000 */
     shutdownTimeoutMs: positiveInt.default(10_000),
     streams: z
@@ -93,9 +104,21 @@ export const configSchema = z.strictObject({
         maxQueued: positiveInt.default(1000),
       })
       .prefault({}),
+    /** Who may ask: API keys and JWTs (src/auth/config.ts). Absent: authentication off, as in the demo. */
+    auth: authSchema.optional(),
+    /** Request limits: body size, document depth/aliases/tokens/cost, per-client rate (src/limits/config.ts). */
+    limits: limitsSchema.prefault({}),
     /** Whether this is the built-in demo (seeded data, a live demo feed). */
     demo: z.boolean().default(false),
     sources: z.array(sourceSchema).min(1, 'at least one source is required'),
+  })
+  .superRefine((config, ctx) => {
+    // A source allowed to take longer than the request would hold every other source's answers.
+    config.sources.forEach((source, i) => {
+      if (source.timeoutMs !== undefined && source.timeoutMs >= config.requestDeadlineMs) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'timeoutMs'], message: `must be below requestDeadlineMs (${config.requestDeadlineMs}); got ${source.timeoutMs}` });
+      }
+    });
   });
 
 export type GatewayConfig = z.output<typeof configSchema>;

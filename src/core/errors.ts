@@ -17,6 +17,9 @@ export const ERROR_CODES = [
   'UPSTREAM_UNAVAILABLE',
   'CIRCUIT_BREAKER_OPEN',
   'STALE_DATA',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -115,6 +118,31 @@ export class StaleDataError extends GatewayError {
   readonly code = 'STALE_DATA' as const;
 }
 
+/** No credentials, or credentials the gateway does not accept (HTTP 401). */
+export class UnauthenticatedError extends GatewayError {
+  readonly code = 'UNAUTHENTICATED' as const;
+}
+
+/** The caller is known but may not use this source, customer or tenant. */
+export class ForbiddenError extends GatewayError {
+  readonly code = 'FORBIDDEN' as const;
+}
+
+/** The caller sent more requests than its limit allows; it may retry after `retryAfterMs`. */
+export class RateLimitedError extends GatewayError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options: GatewayErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+  override extensions(): Record<string, unknown> {
+    return { ...super.extensions(), retryAfterMs: this.retryAfterMs };
+  }
+}
+
 export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }
@@ -133,6 +161,7 @@ export function gatewayErrorToData(error: GatewayError): GatewayErrorData {
   if (error.source !== undefined) data.source = error.source;
   if (error.upstreamStatus !== undefined) data.upstreamStatus = error.upstreamStatus;
   if (error instanceof UpstreamRateLimitedError && error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
+  if (error instanceof RateLimitedError) data.retryAfterMs = error.retryAfterMs;
   return data;
 }
 
@@ -151,6 +180,9 @@ export function gatewayErrorFromData(data: GatewayErrorData): GatewayError {
     case 'GATEWAY_TIMEOUT': return new GatewayTimeoutError(data.message, 'total', options);
     case 'CIRCUIT_BREAKER_OPEN': return new CircuitBreakerOpenError(data.message, options);
     case 'STALE_DATA': return new StaleDataError(data.message, options);
+    case 'UNAUTHENTICATED': return new UnauthenticatedError(data.message, options);
+    case 'FORBIDDEN': return new ForbiddenError(data.message, options);
+    case 'RATE_LIMITED': return new RateLimitedError(data.message, data.retryAfterMs ?? 1000, options);
     default: return new UpstreamUnavailableError(data.message, options);
   }
 }

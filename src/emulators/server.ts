@@ -42,6 +42,8 @@ export interface Fault {
   latencyMs?: number;
   /** Destroy the connection without an answer. */
   reset?: boolean;
+  /** Send the headers and half the body at once, the rest after this long (a stalled body). */
+  bodyDelayMs?: number;
   /** How many requests this fault applies to. @default 1 */
   times?: number;
   /** Only requests this matches; others pass. */
@@ -171,5 +173,12 @@ async function serve(emulator: Emulator, handler: EmulatorHandler, req: Incoming
   const body = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   const type = typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
   res.writeHead(reply.status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...reply.headers });
+  if (fault?.bodyDelayMs) {
+    const half = Math.floor(body.length / 2);
+    res.write(body.slice(0, half));
+    await new Promise((resolve) => setTimeout(resolve, fault.bodyDelayMs));
+    if (!res.destroyed) res.end(body.slice(half));
+    return;
+  }
   res.end(body);
 }

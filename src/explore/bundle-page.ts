@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -17,8 +18,10 @@ import { build } from 'esbuild';
 
 export interface PageAsset {
   body: Uint8Array;
+  /** The same body gzipped once at build time, for clients that accept it. */
+  gzipped: Uint8Array;
   contentType: string;
-  /** Strong validator: a hash of the body. */
+  /** Strong validator: a hash of the body (the gzipped form adds `-gz`). */
   etag: string;
 }
 
@@ -94,5 +97,5 @@ export async function bundle(pageDir: string): Promise<ExplorePage> {
 }
 
 function asset(body: Uint8Array, contentType: string): PageAsset {
-  return { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+  return { body, gzipped: gzipSync(body, { level: 9 }), contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }

@@ -1,6 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import type { Identity } from '../auth/identity.js';
 import type { QueryCache } from '../cache/query-cache.js';
 import type { SourceHealth, SourceRegistry, MetricSource, SourceWarning } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -12,8 +13,10 @@ export interface GatewayFields {
   log: Logger;
   /** One `now` for the whole request, so every relative time in it means the same instant. */
   now: number;
-  /** Who is asking; part of every cache key so answers never cross identities. */
+  /** Who is asking (tenant and credential); part of every cache key so answers never cross identities. */
   identity: string;
+  /** The authenticated caller: its tenant, the sources and Argus customers it may use. */
+  caller: Identity;
   registry: SourceRegistry;
   loaders: SeriesLoaders;
   cache: QueryCache;

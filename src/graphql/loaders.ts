@@ -16,9 +16,21 @@ export class SeriesLoaders {
     private readonly cache: QueryCache,
     private readonly identity: string,
     private readonly ctx: QueryContext,
+    /** Narrows a query to what the caller may see (src/auth/access.ts); throws FORBIDDEN. */
+    private readonly restrict: (source: MetricSource, query: MetricQuery) => MetricQuery = (_, query) => query,
   ) {}
 
+  /** The request's signal: aborts when the client leaves or the request deadline passes. */
+  get signal(): AbortSignal | undefined {
+    return this.ctx.signal;
+  }
+
   load(source: MetricSource, query: MetricQuery): Promise<Series[]> {
+    try {
+      query = this.restrict(source, query);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let loader = this.#loaders.get(source.id);
     if (!loader) {
       loader = new DataLoader<MetricQuery, Series[], string>(

@@ -1,3 +1,4 @@
+import { restrictQuery } from '../auth/access.js';
 import { aggregate, validateAggregateSpec, type AggregateSpec } from '../core/aggregate.js';
 import type { AggregateFunction } from '../core/reduce.js';
 import { labelsKey, type Labels, type Series } from '../core/series.js';
@@ -27,7 +28,10 @@ const NUMBER = /^\s*[+-]?\d+(\.\d+)?\s*$/;
  * usage per segment per day.
  */
 export async function runAggregate(ctx: GatewayContext, source: MetricSource, request: AggregateRequest): Promise<AggregateGroupModel[]> {
-  const { query, requested } = buildMetricQuery(source, { ...request, metric: request.metric, metrics: undefined }, ctx.now);
+  const built = buildMetricQuery(source, { ...request, metric: request.metric, metrics: undefined }, ctx.now);
+  const requested = built.requested;
+  // Pushed down or not, the aggregation only sees what the caller may see.
+  const query = restrictQuery(source, ctx.caller, built.query);
   const range = request.range ?? (request.interval != null ? query.range : requested);
   if (request.range) query.range = request.range;
   const weightBy = request.weightBy?.trim() || undefined;
@@ -52,7 +56,7 @@ export async function runAggregate(ctx: GatewayContext, source: MetricSource, re
         filters: query.filters,
         ...(query.params ? { params: query.params } : {}),
       },
-      { signal: ctx.request.signal, log: ctx.log },
+      { signal: ctx.loaders.signal ?? ctx.request.signal, log: ctx.log, ...(ctx.caller.tenant !== undefined ? { tenantId: ctx.caller.tenant } : {}) },
     );
     if (pushed) return pushed.map((group) => ({ ...group, pushedDown: true }));
   }

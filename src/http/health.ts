@@ -9,6 +9,8 @@ export interface HealthOptions {
   /** Per-source deadline for the health check. @default 2000 */
   timeoutMs?: number;
   startedAt?: number;
+  /** A source's circuit breaker, when it has one: its state goes into the report. */
+  circuitOf?: (sourceId: string) => { state: string; retryInMs: number } | undefined;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface HealthOptions {
  * process can answer at all; a sick source or a dead Redis makes the status `degraded`, because
  * the gateway still serves (partial results, uncached answers). Readiness is /ready's job.
  */
-export function useHealth({ registry, cache, timeoutMs = 2000, startedAt = Date.now() }: HealthOptions): Plugin {
+export function useHealth({ registry, cache, timeoutMs = 2000, startedAt = Date.now(), circuitOf }: HealthOptions): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/health') return;
@@ -25,7 +27,15 @@ export function useHealth({ registry, cache, timeoutMs = 2000, startedAt = Date.
         return;
       }
       const sources = await Promise.all(
-        registry.list().map(async (source) => ({ id: source.id, kind: source.kind, ...(await checkHealth(source, timeoutMs)) })),
+        registry.list().map(async (source) => {
+          const circuit = circuitOf?.(source.id);
+          return {
+            id: source.id,
+            kind: source.kind,
+            ...(await checkHealth(source, timeoutMs)),
+            ...(circuit ? { circuit: circuit.state, ...(circuit.state === 'open' ? { circuitRetryInMs: circuit.retryInMs } : {}) } : {}),
+          };
+        }),
       );
       const cacheHealth = cache.health();
       const healthy = sources.every((source) => source.healthy) && cacheHealth.healthy;

@@ -47,10 +47,13 @@ export function useExplorePage({ log, page = explorePage }: ExplorePageOptions):
 }
 
 function respond(fetchAPI: { Response: typeof Response }, request: Request, asset: PageAsset, cacheControl: string): Response {
+  const gzip = acceptsGzip(request.headers.get('accept-encoding'));
+  const etag = gzip ? asset.etag.replace(/"$/, '-gz"') : asset.etag;
   const headers: Record<string, string> = {
     'content-type': asset.contentType,
     'cache-control': cacheControl,
-    etag: asset.etag,
+    etag,
+    vary: 'accept-encoding',
     'x-content-type-options': 'nosniff',
     // Nothing outside this gateway: no CDN, no fonts, no beacons. uPlot sizes its elements
     // through inline styles, hence 'unsafe-inline' for styles only.
@@ -58,14 +61,24 @@ function respond(fetchAPI: { Response: typeof Response }, request: Request, asse
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
     'referrer-policy': 'same-origin',
   };
-  if (matches(request.headers.get('if-none-match'), asset.etag)) {
+  if (matches(request.headers.get('if-none-match'), etag)) {
     return new fetchAPI.Response(null, { status: 304, headers });
   }
-  headers['content-length'] = String(asset.body.byteLength);
-  return new fetchAPI.Response(request.method === 'HEAD' ? null : (asset.body as BodyInit), { status: 200, headers });
+  const body = gzip ? asset.gzipped : asset.body;
+  if (gzip) headers['content-encoding'] = 'gzip';
+  headers['content-length'] = String(body.byteLength);
+  return new fetchAPI.Response(request.method === 'HEAD' ? null : (body as BodyInit), { status: 200, headers });
 }
 
 function matches(ifNoneMatch: string | null, etag: string): boolean {
   if (!ifNoneMatch) return false;
   return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
+}
+
+/** gzip listed and not refused with q=0. */
+function acceptsGzip(acceptEncoding: string | null): boolean {
+  return (acceptEncoding ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    return (coding === 'gzip' || coding === 'x-gzip') && !params.some((param) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(param));
+  });
 }

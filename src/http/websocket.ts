@@ -7,6 +7,11 @@ import { WebSocketServer } from 'ws';
 export interface WebSocketOptions {
   /** Ping interval that keeps idle sockets open through proxies. @default 12000 */
   keepAliveMs?: number;
+  /**
+   * Authenticates a connection from its upgrade request (headers) and connection_init payload;
+   * rejects to refuse it (the socket closes with 4403 Forbidden).
+   */
+  authenticate?: (request: Request, connectionParams: Readonly<Record<string, unknown>> | undefined) => Promise<void>;
 }
 
 /**
@@ -17,18 +22,34 @@ export interface WebSocketOptions {
  */
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<any, any>, options: WebSocketOptions = {}) {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // One Request per connection, built at connect so the identity bound to it holds for every operation.
+  const requests = new WeakMap<object, Request>();
+  const requestOf = (upgrade: import('node:http').IncomingMessage): Request => {
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(upgrade.headers)) {
+      if (typeof value === 'string') headers.set(key, value);
+      else if (Array.isArray(value)) headers.set(key, value.join(', '));
+    }
+    return new Request(`http://${upgrade.headers.host ?? 'localhost'}${upgrade.url ?? yoga.graphqlEndpoint}`, { headers });
+  };
   const disposable = useServer(
     {
+      onConnect: async (ctx) => {
+        const request = requestOf(ctx.extra.request);
+        requests.set(ctx.extra.socket, request);
+        if (!options.authenticate) return true;
+        try {
+          await options.authenticate(request, ctx.connectionParams);
+          return true;
+        } catch {
+          return false;
+        }
+      },
       execute: (args: ExecutionArgs) => (args as unknown as EnvelopedArgs).rootValue.execute(args) as never,
       subscribe: (args: ExecutionArgs) => (args as unknown as EnvelopedArgs).rootValue.subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
         const upgrade = ctx.extra.request;
-        const headers = new Headers();
-        for (const [key, value] of Object.entries(upgrade.headers)) {
-          if (typeof value === 'string') headers.set(key, value);
-          else if (Array.isArray(value)) headers.set(key, value.join(', '));
-        }
-        const request = new Request(`http://${upgrade.headers.host ?? 'localhost'}${upgrade.url ?? yoga.graphqlEndpoint}`, { headers });
+        const request = requests.get(ctx.extra.socket) ?? requestOf(upgrade);
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, req: upgrade, socket: ctx.extra.socket, params, request });
         const document = parse(params.query);
         const errors = validate(schema, document);

@@ -32,6 +32,11 @@ export interface QueryContext {
   log: Logger;
   /** Passes an answer's warnings on to the client (GraphQL `extensions.warnings`). */
   warn?(warning: SourceWarning): void;
+  /**
+   * The tenant the caller is bound to (authentication on). Sources that keep per-tenant data (the
+   * native collector) answer from that tenant only; absent: every tenant.
+   */
+  tenantId?: string;
 }
 
 /** Something the upstream said about an answer that the client should see, though nothing failed. */
@@ -40,6 +45,8 @@ export interface SourceWarning {
   message: string;
   /** The metric the warning is about, when it is about one. */
   metric?: string;
+  /** Set when the warning has a code clients branch on (STALE_DATA: an older cached answer was served). */
+  code?: 'STALE_DATA';
 }
 
 export interface SourceCapabilities {
@@ -105,7 +112,8 @@ export interface MetricSource {
    */
   query(queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]>;
   health(): Promise<SourceHealth>;
-  listMetrics?(search: string | undefined): Promise<MetricDescriptor[]>;
+  /** `scope.tenantId`: list only what that tenant can see (sources with per-tenant data). */
+  listMetrics?(search: string | undefined, scope?: { tenantId?: string | undefined }): Promise<MetricDescriptor[]>;
   /**
    * Push-down aggregation. Resolves to undefined when this particular aggregation is beyond what
    * the upstream can compute; the gateway then computes it from `query()` results, and both ways

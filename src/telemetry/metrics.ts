@@ -102,6 +102,20 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly circuitState = new Gauge({
+    name: 'gateway_circuit_breaker_state',
+    help: "A source's circuit breaker: 0 closed, 1 half-open (probing), 2 open (calls fail at once)",
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly circuitTransitions = new Counter({
+    name: 'gateway_circuit_breaker_transitions_total',
+    help: 'Circuit breaker state changes, by the state entered',
+    labelNames: ['source', 'state'] as const,
+    registers: [this.registry],
+  });
+
   /** Sum of a counter's values matching `labels`; for /health and for tests. */
   async count(counter: Counter<string>, labels: Record<string, string> = {}): Promise<number> {
     const { values } = await counter.get();

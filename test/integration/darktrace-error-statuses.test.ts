@@ -13,7 +13,8 @@ describe('Darktrace upstream errors become GraphQL errors with the upstream stat
   let rig: DarktraceRig;
 
   beforeAll(async () => {
-    rig = await startDarktraceRig({ retries: 2 });
+    // Breaker off: every injected status must reach the status mapping (resilience.test.ts covers the breaker).
+    rig = await startDarktraceRig({ retries: 2, circuitBreaker: false });
   });
   afterAll(() => rig.close());
 

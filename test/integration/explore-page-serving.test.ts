@@ -66,6 +66,18 @@ describe('Explore page serving', () => {
     expect(map.headers.get('content-type')).toBe('application/json; charset=utf-8');
   });
 
+  it('sends the bundle gzipped to clients that accept it, and as is to those that do not', async () => {
+    const zipped = await fetch(`${gateway.url}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    const plain = await fetch(`${gateway.url}${script}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(zipped.headers.get('vary')).toBe('accept-encoding');
+    expect(Number(zipped.headers.get('content-length'))).toBeLessThan(Number(plain.headers.get('content-length')) / 2);
+    // Each form has its own validator, and both decode to the same script.
+    expect(zipped.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+    expect(await zipped.text()).toBe(await plain.text());
+  });
+
   it('answers HEAD like GET without a body, 405 for other methods and 404 for unknown files', async () => {
     const head = await fetch(`${gateway.url}${script}`, { method: 'HEAD' });
     expect(head.status).toBe(200);

@@ -76,10 +76,48 @@ describe('validateConfig', () => {
       cache: { maxEntries: 10_000, openTtl: 30_000, closedTtl: 7_200_000, settle: 300_000 },
       log: { level: 'info' },
       shutdownTimeoutMs: 10_000,
+      requestDeadlineMs: 25_000,
+      limits: {
+        maxBodyBytes: 1_048_576,
+        maxDepth: 12,
+        maxAliases: 50,
+        maxTokens: 5000,
+        maxDirectives: 50,
+        maxCost: 50_000,
+        rateLimit: { requests: 6000, windowMs: 60_000 },
+      },
       streams: { heartbeat: 12_000, pollInterval: 30_000, maxQueued: 1000 },
       demo: false,
       sources: [{ id: 'native', kind: 'native' }],
     });
+  });
+
+  it('validates auth: hashed keys, one JWT key source, unique key ids, and source timeouts below the request deadline', () => {
+    const key = { id: 'dash', sha256: 'a'.repeat(64), tenant: 'acme' };
+    const config = validateConfig({ ...minimal, auth: { apiKeys: [key] } }, 'gateway.yaml', {});
+    expect(config.auth).toEqual({ apiKeys: [{ ...key, introspection: false }] });
+    const problems = problemsOf(() =>
+      validateConfig(
+        {
+          requestDeadlineMs: 5000,
+          sources: [{ id: 'native', kind: 'native', timeoutMs: 5000 }],
+          auth: {
+            apiKeys: [{ ...key, sha256: 'plaintext-key' }, key, key],
+            jwt: { issuer: 'https://idp', audience: 'gw' },
+          },
+        },
+        'gateway.yaml',
+        {},
+      ),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('auth.apiKeys[0].sha256: must be the SHA-256 of the key as 64 hex digits'),
+        expect.stringContaining("auth.apiKeys[2].id: duplicate key id 'dash'"),
+        expect.stringContaining('give exactly one of jwksUrl and publicKey'),
+        expect.stringContaining('sources[0].timeoutMs: must be below requestDeadlineMs (5000); got 5000'),
+      ]),
+    );
   });
 
   it('substitutes environment variables before validating', () => {

@@ -7,7 +7,10 @@ import {
   GatewayError,
   GatewayTimeoutError,
   isGatewayError,
+  ForbiddenError,
+  RateLimitedError,
   StaleDataError,
+  UnauthenticatedError,
   UpstreamAuthFailedError,
   UpstreamBadRequestError,
   UpstreamNotFoundError,
@@ -26,6 +29,9 @@ const one: GatewayError[] = [
   new UpstreamUnavailableError('m'),
   new CircuitBreakerOpenError('m'),
   new StaleDataError('m'),
+  new UnauthenticatedError('m'),
+  new ForbiddenError('m'),
+  new RateLimitedError('m', 1000),
 ];
 
 describe('GatewayError subclasses', () => {

@@ -40,21 +40,25 @@ export class TimeChart {
   private plot: uPlot | undefined;
   private shape = '';
   private readonly resize: ResizeObserver;
+  private drawStarted: number | undefined;
 
-  constructor(parent: HTMLElement) {
+  /** `onDrawn` hears how long each draw took, from the call to uPlot's paint (which it defers). */
+  constructor(parent: HTMLElement, private readonly onDrawn?: (ms: number) => void) {
     this.element = document.createElement('div');
     this.element.className = 'chart';
     this.element.dataset['testid'] = 'chart';
     parent.appendChild(this.element);
+    // Observing fires once at once: redraw only when the width really changed.
     this.resize = new ResizeObserver(() => {
-      if (this.plot) this.plot.setSize({ width: this.width(), height: this.plot.height });
+      const width = this.width();
+      if (this.plot && Math.abs(this.plot.width - width) > 1) this.plot.setSize({ width, height: this.plot.height });
     });
     this.resize.observe(this.element);
   }
 
-  /** Draws `data` (x first, then one column per line); returns how long drawing took, in ms. */
-  draw(spec: ChartSpec, data: ChartData): number {
-    const started = performance.now();
+  /** Draws `data` (x first, then one column per line). */
+  draw(spec: ChartSpec, data: ChartData): void {
+    this.drawStarted = performance.now();
     const shape = JSON.stringify(spec);
     if (this.plot && shape === this.shape) {
       this.plot.setData(data as uPlot.AlignedData);
@@ -69,7 +73,6 @@ export class TimeChart {
     const shown = spec.lines.filter((line) => !line.hidden).map((line) => line.label);
     this.element.setAttribute('role', 'img');
     this.element.setAttribute('aria-label', `Time chart${spec.unit ? `, values in ${spec.unit}` : ''}: ${shown.join('; ')}`);
-    return performance.now() - started;
   }
 
   clear(): void {
@@ -98,6 +101,16 @@ export class TimeChart {
       cursor: { drag: { x: true, y: false } },
       legend: { show: true, live: true },
       scales: { x: { time: true } },
+      hooks: {
+        draw: [
+          () => {
+            if (this.drawStarted === undefined) return;
+            const ms = performance.now() - this.drawStarted;
+            this.drawStarted = undefined;
+            this.onDrawn?.(ms);
+          },
+        ],
+      },
       axes: [
         { stroke: AXIS, grid: { stroke: GRID }, ticks: { stroke: GRID } },
         {

@@ -34,5 +34,6 @@ function item(error: GatewayError | Error | string) {
     source ? h('span', { class: 'error-source' }, `source ${source}`) : null,
     h('p', {}, error.message),
     typeof retryAfterMs === 'number' ? h('p', { class: 'hint' }, `The source asks to wait ${Math.ceil(retryAfterMs / 1000)} s.`) : null,
+    code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' ? h('p', { class: 'hint' }, 'Set the gateway key with “Key” at the top of the page.') : null,
   );
 }

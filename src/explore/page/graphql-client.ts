@@ -1,3 +1,5 @@
+import { authHeaders } from './credentials.js';
+
 /** POSTs GraphQL to the gateway that served the page, reporting download progress on the way. */
 
 export interface GatewayError {
@@ -24,7 +26,7 @@ export async function runQuery<T>(query: string, { signal, onProgress }: RunOpti
   try {
     response = await fetch(ENDPOINT, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders() },
       body: JSON.stringify({ query }),
       ...(signal ? { signal } : {}),
     });

@@ -1,3 +1,4 @@
+import { authHeaders } from './credentials.js';
 import { ENDPOINT, type GraphQLResult } from './graphql-client.js';
 import { SseParser } from './sse-parser.js';
 
@@ -32,7 +33,7 @@ export function followSubscription<T>(query: string, handlers: StreamHandlers<T>
     try {
       const response = await fetch(ENDPOINT, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...authHeaders() },
         body: JSON.stringify({ query }),
         signal: stop.signal,
       });

@@ -2,6 +2,7 @@ import './style.css';
 import { Controls, type MetricInfo, type SourceInfo } from './controls.js';
 import { h } from './dom.js';
 import { runQuery } from './graphql-client.js';
+import { keyControl } from './key-control.js';
 import { metricsQuery, SOURCES_QUERY } from './queries.js';
 import { formatSelection, parseSelection, type Selection, type ViewName } from './selection.js';
 import { AggregateView } from './views/aggregate-view.js';
@@ -35,6 +36,10 @@ document.getElementById('app')!.append(
     h('h1', {}, 'metric-gateway ', h('span', {}, 'Explore')),
     sourcesNote,
     h('a', { href: '/graphql', 'data-testid': 'graphiql' }, 'GraphiQL'),
+    keyControl(() => {
+      lastSource = undefined;
+      void start();
+    }),
   ),
   h('main', { class: 'layout' }, controls.form, h('div', { class: 'results' }, controls.toolbar, card.element)),
 );
@@ -123,12 +128,13 @@ async function start(): Promise<void> {
   card.reset('Explore');
   card.body.append(card.note('Asking the gateway for its sources…'));
   let sources: SourceInfo[] = [];
+  let problem = '';
   try {
     const result = await runQuery<{ sources: SourceInfo[] | null }>(SOURCES_QUERY);
     sources = result.data?.sources ?? [];
-    if (result.errors.length) card.errors.show(result.errors);
+    problem = result.errors.map((error) => `${error.extensions?.code ?? 'ERROR'}: ${error.message}`).join('; ');
   } catch (error) {
-    card.errors.show([error as Error]);
+    problem = (error as Error).message;
   }
   const selection: Selection = controls.read();
   if (!selection.source && sources[0]) {
@@ -137,7 +143,10 @@ async function start(): Promise<void> {
   }
   controls.setSources(sources);
   const unhealthy = sources.filter((source) => !source.healthy).map((source) => source.id);
-  sourcesNote.textContent = `${sources.length} source${sources.length === 1 ? '' : 's'}${unhealthy.length ? ` · unhealthy: ${unhealthy.join(', ')}` : ''}`;
+  sourcesNote.textContent = problem
+    ? `sources unavailable (${problem})`
+    : `${sources.length} source${sources.length === 1 ? '' : 's'}${unhealthy.length ? ` · unhealthy: ${unhealthy.join(', ')}` : ''}`;
+  sourcesNote.classList.toggle('bad', Boolean(problem));
   schedule();
 }
 

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../../core/errors.js';
+import { BadUserInputError, ForbiddenError } from '../../core/errors.js';
 import { resolveTime } from '../../core/time.js';
 import { NativeSource } from '../../sources/native/adapter.js';
 import type { RawTrack } from '../../sources/native/point.js';
@@ -14,7 +14,7 @@ export const collectorResolvers: Resolvers = {
     trackMetric: (_, args, ctx) =>
       resolveFor(args.source ?? undefined, async () => {
         const source = nativeSource(ctx, args.source);
-        const point = await source.write(toRaw(args.input, ctx.now), ctx.now).catch((error: unknown) => {
+        const point = await source.write(toRaw(args.input, ctx), ctx.now).catch((error: unknown) => {
           if (error instanceof BadUserInputError) ctx.metrics.collectorRejected.inc({ source: source.id });
           throw error;
         });
@@ -27,7 +27,7 @@ export const collectorResolvers: Resolvers = {
         }
         const source = nativeSource(ctx, args.source);
         // A bad item fails alone; the good ones are stored.
-        const written = await source.writeMany(args.inputs.map((input) => toRaw(input, ctx.now)), ctx.now);
+        const written = await source.writeMany(args.inputs.map((input) => toRaw(input, ctx)), ctx.now);
         const results = written.map((outcome, index) =>
           outcome instanceof Error
             ? { index, name: args.inputs[index]!.name, success: false, error: outcome.message }
@@ -48,14 +48,25 @@ function nativeSource(ctx: GatewayContext, id: string | null | undefined): Nativ
   return source;
 }
 
-function toRaw(input: TrackMetricInput, now: number): RawTrack {
+/** A caller bound to a tenant writes into it; naming another tenant is refused, not rewritten. */
+function tenantFor(input: TrackMetricInput, ctx: GatewayContext): string | null | undefined {
+  const tenant = ctx.caller.tenant;
+  if (tenant === undefined) return input.tenantId;
+  if (input.tenantId != null && input.tenantId !== tenant) {
+    throw new ForbiddenError(`tenantId '${input.tenantId}' is not the tenant this credential writes for ('${tenant}'); leave it out`, { field: 'tenantId' });
+  }
+  return tenant;
+}
+
+function toRaw(input: TrackMetricInput, ctx: GatewayContext): RawTrack {
+  const now = ctx.now;
   return {
     name: input.name,
     value: input.value,
     type: input.type ?? 'GAUGE',
     labels: input.labels,
     service: input.service,
-    tenantId: input.tenantId,
+    tenantId: tenantFor(input, ctx),
     timestamp: input.timestamp ? resolveTime(input.timestamp, now, 'from') : undefined,
     unit: input.unit,
     help: input.help,

@@ -1,3 +1,4 @@
+import { restrictQuery } from '../../auth/access.js';
 import { BadUserInputError } from '../../core/errors.js';
 import { formatDuration, MS } from '../../core/duration.js';
 import type { Series } from '../../core/series.js';
@@ -38,7 +39,7 @@ function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext): Asy
   let events: AsyncIterableIterator<StreamEvent>;
   try {
     const source = ctx.registry.get(args.source);
-    const { query } = buildMetricQuery(source, { ...args, interval: undefined }, ctx.now);
+    const query = restrictQuery(source, ctx.caller, buildMetricQuery(source, { ...args, interval: undefined }, ctx.now).query);
     const backfillMs = args.backfill ?? DEFAULT_BACKFILL_MS;
     if (backfillMs > MAX_BACKFILL_MS) {
       throw new BadUserInputError(`backfill must be at most 1d; got ${formatDuration(backfillMs)}`, { field: 'backfill' });
@@ -55,6 +56,8 @@ function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext): Asy
       ...(query.params ? { params: query.params } : {}),
       pollIntervalMs,
       backfillMs,
+      identity: ctx.identity,
+      ...(ctx.caller.tenant !== undefined ? { tenantId: ctx.caller.tenant } : {}),
     });
   } catch (error) {
     throw toGraphQLError(error, args.source);

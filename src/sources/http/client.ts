@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import type { Logger } from 'pino';
-import { GatewayTimeoutError, UpstreamRateLimitedError, type GatewayError } from '../../core/errors.js';
+import { GatewayTimeoutError, UpstreamRateLimitedError, UpstreamUnavailableError, isGatewayError, type GatewayError } from '../../core/errors.js';
+import { currentUpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { backoffMs } from './backoff.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -23,6 +24,8 @@ export interface UpstreamClientOptions {
   ca?: string;
   /** Concurrent connections to this upstream. @default 16 */
   connections?: number;
+  /** Largest response body read; a bigger one is cut off and fails the call. @default 20 MiB */
+  maxResponseBytes?: number;
   log: Logger;
   metrics?: GatewayMetrics;
   /** Pulls a short, safe reason out of an error body (vendors wrap errors differently). */
@@ -92,7 +95,21 @@ export class UpstreamClient {
   }
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
+    try {
+      return await this.#request(request);
+    } catch (error) {
+      // The gateway's request deadline (a timeout signal from the caller) is a timeout, not a bug.
+      if (request.signal?.aborted && isDeadline(request.signal.reason)) {
+        throw new GatewayTimeoutError(`${this.#options.source} did not answer within the request deadline`, 'total', { source: this.#options.source });
+      }
+      throw error;
+    }
+  }
+
+  async #request(request: UpstreamRequest): Promise<UpstreamResponse> {
     const { source, retries, deadlineMs } = this.#options;
+    // The source's outbound bucket and circuit breaker, when the gateway guards this source.
+    const guard = currentUpstreamGuard();
     const method = request.method ?? 'GET';
     const idempotent = request.idempotent ?? method === 'GET';
     const deadline = Date.now() + deadlineMs;
@@ -104,8 +121,14 @@ export class UpstreamClient {
       let failure: GatewayError;
       let waitMs: number | undefined;
       let retryable: boolean;
+      await guard?.bucket?.take(source, deadline, request.signal);
+      guard?.breaker?.enter();
+      if (attempt === 0) guard?.retryBudget?.deposit();
       try {
-        const response = await this.#attempt(method, sentPath, request, Math.min(this.#options.timeoutMs, remaining));
+        const response = await this.#attempt(method, sentPath, request, Math.min(this.#options.timeoutMs, deadline - Date.now()));
+        // 429 says nothing about the upstream's health (Retry-After handles it); 5xx does.
+        if (response.status >= 500) guard?.breaker?.failure();
+        else if (response.status !== 429) guard?.breaker?.success();
         if (response.status < 300) return response;
         waitMs = parseRetryAfter(response.headers['retry-after']) ?? this.#options.retryAfterMs?.(response.status, response.headers, response.text);
         failure =
@@ -114,7 +137,11 @@ export class UpstreamClient {
         retryable = idempotent && RETRYABLE_STATUS.has(response.status);
       } catch (error) {
         if (request.signal?.aborted) throw error;
-        if (error instanceof GatewayTimeoutError) {
+        guard?.breaker?.failure();
+        if (error instanceof UpstreamUnavailableError) {
+          failure = error;
+          retryable = false;
+        } else if (error instanceof GatewayTimeoutError) {
           failure = error;
           retryable = idempotent;
         } else {
@@ -125,7 +152,8 @@ export class UpstreamClient {
 
       const wait = waitMs ?? backoffMs(attempt, 100, 2000, this.#options.random);
       const fits = Date.now() + wait < deadline;
-      if (!retryable || attempt >= retries || !fits) {
+      // The retry budget is checked last, so a retry it refuses is one that would otherwise have gone.
+      if (!retryable || attempt >= retries || !fits || (guard?.retryBudget && !guard.retryBudget.withdraw())) {
         if (failure instanceof UpstreamRateLimitedError && waitMs !== undefined && !fits) {
           throw new UpstreamRateLimitedError(
             `${failure.message}; it asks to wait ${waitMs} ms, longer than the request may take`,
@@ -160,7 +188,7 @@ export class UpstreamClient {
         body: request.body,
         signal,
       });
-      const text = await response.body.text();
+      const text = await readCapped(response.body, this.#options.maxResponseBytes ?? 20 * 1024 * 1024, source, response.statusCode);
       metrics?.upstreamHttp.inc({ source, status: String(response.statusCode) });
       const flat: Record<string, string> = {};
       for (const [key, value] of Object.entries(response.headers)) {
@@ -188,6 +216,28 @@ export class UpstreamClient {
       stopTimer?.();
     }
   }
+}
+
+/** Reads a body up to `limit` bytes; past it the connection is dropped and the call fails clearly. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, limit: number, source: string, status: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw new UpstreamUnavailableError(`${source} sent a response larger than ${Math.round(limit / 1024 / 1024)} MiB; the gateway does not read answers that big (narrow the query)`, {
+        source,
+        upstreamStatus: status,
+      });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function isDeadline(reason: unknown): boolean {
+  return (reason instanceof DOMException || reason instanceof Error) && reason.name === 'TimeoutError';
 }
 
 function snippet(text: string): string | undefined {

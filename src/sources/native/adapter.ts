@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../../core/errors.js';
 import { METRIC_NAME } from '../../core/metric-name.js';
 import { bucketize, lowerBound, reducers, type Series } from '../../core/series.js';
-import type { MetricDescriptor, MetricQuery, MetricSource, QueryResult, SourceHealth } from '../source.js';
+import type { MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
 import { toTrackedPoint, type RawTrack, type TrackedPoint } from './point.js';
 import { MemoryNativeStore } from './memory-store.js';
 import type { NativeStore, PointColumns, SeriesState, StoreScope } from './store.js';
@@ -59,11 +59,13 @@ export class NativeSource implements MetricSource {
     }
   }
 
-  async query(queries: readonly MetricQuery[]): Promise<QueryResult[]> {
+  async query(queries: readonly MetricQuery[], ctx?: Pick<QueryContext, 'tenantId'>): Promise<QueryResult[]> {
+    // A caller bound to a tenant sees that tenant's series only.
+    const scope: StoreScope = ctx?.tenantId !== undefined ? { tenantId: ctx.tenantId } : {};
     return Promise.all(
       queries.map(async (query) => {
         try {
-          return await this.#answer(query);
+          return await this.#answer(query, scope);
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
@@ -127,18 +129,18 @@ export class NativeSource implements MetricSource {
     await this.store.close();
   }
 
-  async #answer(query: MetricQuery): Promise<Series[]> {
+  async #answer(query: MetricQuery, scope: StoreScope): Promise<Series[]> {
     for (const metric of query.metrics) {
       if (!METRIC_NAME.test(metric)) {
         throw new BadUserInputError(`metric '${metric}' is not a valid metric name`, { field: 'metric', source: this.id });
       }
     }
-    const infos = new Map((await this.store.metrics()).map((info) => [info.name, info]));
+    const infos = new Map((await this.store.metrics(scope)).map((info) => [info.name, info]));
     const out: Series[] = [];
     for (const metric of query.metrics) {
       if (!infos.has(metric)) continue;
       const unit = infos.get(metric)!.unit;
-      const states = await this.store.series({ name: metric, filters: query.filters });
+      const states = await this.store.series({ name: metric, filters: query.filters, ...scope });
       // Resampled answers start at the bucket boundary at or before `from` (as bucketize does).
       const from = query.intervalMs === undefined ? query.range.from : Math.floor(query.range.from / query.intervalMs) * query.intervalMs;
       const points = await this.store.points(states.map((state) => state.id), from);

@@ -47,7 +47,7 @@ export class SeriesView implements View {
     this.dispose();
     this.env = env;
     const { card } = env;
-    this.chart = new TimeChart(card.body);
+    this.chart = new TimeChart(card.body, (ms) => this.drawn(ms));
     card.body.append(
       h(
         'details',
@@ -63,11 +63,22 @@ export class SeriesView implements View {
     const started = performance.mark('explore:series-start');
     const result = await card.load<{ metricData: SeriesAnswer[] | null }>(query, env.controller, 'Loading series');
     if (!result || env.controller.signal.aborted) return;
-    const answered = performance.mark('explore:series-answered');
+    performance.mark('explore:series-answered');
+    performance.measure('explore:series-load', started.name, 'explore:series-answered');
+    this.measureDraw = true;
     this.replace(result.data?.metricData ?? null);
     this.draw();
-    performance.measure('explore:series-load', started.name, answered.name);
-    performance.measure('explore:series-draw', answered.name);
+  }
+
+  private measureDraw = false;
+
+  /** uPlot painted: the status says how long it took; the first paint of an answer is measured. */
+  private drawn(ms: number): void {
+    if (this.measureDraw) {
+      this.measureDraw = false;
+      performance.measure('explore:series-draw', 'explore:series-answered');
+    }
+    this.renderStatus(`${this.summary.replace(/ · drawn in \d+ ms$/, '')} · drawn in ${ms.toFixed(0)} ms`);
   }
 
   dispose(): void {
@@ -179,7 +190,7 @@ export class SeriesView implements View {
     const unit = lines.find((line) => line.unit)?.unit ?? env.unit;
     const metrics = new Set(lines.map((line) => line.metric));
     const { x, ys } = alignColumns(lines);
-    const drawMs = this.chart.draw(
+    this.chart.draw(
       {
         unit,
         lines: lines.map((line, i) => ({ label: lineName(line, metrics.size > 1), colour: colour(i) })),
@@ -188,7 +199,7 @@ export class SeriesView implements View {
     );
     this.renderTable(lines, unit);
     const points = lines.reduce((sum, line) => sum + line.timestamps.length, 0);
-    this.renderStatus(`${lines.length} series · ${points.toLocaleString()} points${unit ? ` · ${unit}` : ''} · drawn in ${drawMs.toFixed(0)} ms`);
+    this.renderStatus(`${lines.length} series · ${points.toLocaleString()} points${unit ? ` · ${unit}` : ''}`);
   }
 
   private summary = '';

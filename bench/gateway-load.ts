@@ -1,0 +1,323 @@
+/**
+ * The gateway under dashboard load, against a bare graphql-yoga server answering `{ hello }`
+ * measured in the same run (these machines are noisy: compare ratios within a run).
+ *
+ * Every server runs in a child process of its own (bench/load/gateway-process.ts), so its peak
+ * RSS and event-loop stalls are its own, from plain JavaScript with NODE_ENV=production as the
+ * Docker image runs it (load/compile.ts). The three vendor emulators run together in another
+ * process (bench/load/emulators-process.ts), over HTTPS, each behind a front that replays its
+ * answers after a fixed added latency (default 2 ms), as a vendor's network round trip would be
+ * (load/replay-upstream.ts). autocannon drives each server from this process with 50
+ * connections: a warm-up, then a measured window. Scenarios:
+ *
+ * 1. Baseline: bare yoga `{ hello }`; and, for reference, the Dynatrace emulator called directly.
+ * 2. A dashboard panel: 3 Darktrace metrics x 2 devices x 24 hourly points, warm cache.
+ * 3. The same panel with caching off: every request goes upstream (DataLoader batching on).
+ * 4. A dashboard mix: 10 distinct queries over the 3 sources, repeated by 50 connections from a
+ *    cold start (no warm-up), with a 2 s cache TTL so entries expire several times in the run.
+ *    Besides upstream calls per client request, it counts "repeat calls": an upstream request
+ *    identical to one sent less than a TTL before it, which means an expiry (or a cold miss) was
+ *    refreshed by more than one call.
+ * 5. A large answer: 50 series x 10,000 points from the native source; bytes/s, peak RSS against
+ *    the size of one answer's JSON, and the longest event-loop stall.
+ *
+ * Usage: npm run bench                         (this suite)
+ *        BENCH_DURATION_S=30 BENCH_WARMUP_S=5 npm run bench    (longer windows)
+ * Settings (environment): BENCH_DURATION_S (default 8), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (50),
+ * BENCH_UPSTREAM_LATENCY_MS (2), BENCH_ONLY (e.g. 2,4: only those scenarios, plus the baseline),
+ * BENCH_LIVE_UPSTREAMS (set: every upstream answer is computed by the emulator instead of
+ * replayed after the first), BENCH_LARGE_CONNECTIONS (connections for scenario 5, default 1: its
+ * memory target is about one answer; raise it to see the answer under concurrency),
+ * BENCH_CALLS_FILE (write scenario 4's upstream request log there, as JSON).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import type { EmulatorsReady, UpstreamCalls, UpstreamCounts } from './load/emulators-process.js';
+import { compileForBench } from './load/compile.js';
+import type { ProcessStats } from './load/gateway-process.js';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 2);
+const LARGE_CONNECTIONS = Number(process.env.BENCH_LARGE_CONNECTIONS ?? 1);
+const MIX_TTL_MS = 2_000;
+/** BENCH_ONLY=2,4 runs just those scenarios (and always the baseline). */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((item) => item.trim());
+const want = (scenario: string) => !ONLY || ONLY.includes(scenario);
+const LARGE_SERIES = 50;
+const LARGE_POINTS = 10_000;
+const LARGE_STEP_MS = 5_000;
+const MB = 2 ** 20;
+/** 50 connections from one address are one client: the per-client rate limit would answer 429. */
+const BENCH_LIMITS = { limits: { rateLimit: false } };
+const hour = 3_600_000;
+
+/** A child process speaking the small IPC protocols of bench/load/*. */
+class Child {
+  readonly #proc: ChildProcess;
+  readonly #waiting = new Map<string, Array<(message: any) => void>>();
+
+  constructor(file: string, args: string[]) {
+    // As the Docker image runs it: NODE_ENV=production also turns off graphql-js's development checks.
+    this.#proc = fork(compiled(file), args, { execArgv: [], env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.#proc.on('message', (message: { type: string }) => this.#waiting.get(message.type)?.shift()?.(message));
+    this.#proc.on('exit', (code) => {
+      if (code !== 0 && code !== null) {
+        console.error(`${file} exited with ${code}`);
+        process.exit(1);
+      }
+    });
+  }
+
+  next<T>(type: string): Promise<T> {
+    return new Promise((resolve) => {
+      const list = this.#waiting.get(type) ?? [];
+      list.push(resolve);
+      this.#waiting.set(type, list);
+    });
+  }
+
+  async ask<T>(type: string): Promise<T> {
+    const answer = this.next<T>(type);
+    this.#proc.send({ type });
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.#proc.once('exit', resolve));
+    this.#proc.send({ type: 'close' });
+    await exited;
+  }
+}
+
+async function startServer(role: 'baseline' | 'gateway', config?: object): Promise<{ child: Child; url: string }> {
+  const child = new Child('bench/load/gateway-process.ts', config ? [role, JSON.stringify(config)] : [role]);
+  const { url } = await child.next<{ url: string }>('ready');
+  return { child, url };
+}
+
+interface Row {
+  name: string;
+  requestsPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  bytesPerS: number;
+  peakRssBytes?: number;
+  loopMaxMs?: number;
+  upstreamPerRequest?: number;
+  failures: number;
+  note?: string;
+}
+
+type Request = { method: 'POST'; path: string; headers: Record<string, string>; body: string } | { method: 'GET'; path: string; headers: Record<string, string> };
+
+const graphql = (query: string, variables?: object): Request & { method: 'POST'; body: string } => ({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+
+function cannon(url: string, requests: Request[], durationS: number, connections: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections, duration: durationS, requests, timeout: 30, tlsOptions: { rejectUnauthorized: false } });
+}
+
+/** Sends each request once and fails loudly when the answer is not what a dashboard would draw. */
+async function check(url: string, requests: Request[], expect: (body: any, i: number) => string | undefined): Promise<void> {
+  for (const [i, request] of requests.entries()) {
+    const response = await fetch(`${url}${request.path}`, { method: request.method, headers: request.headers, ...('body' in request ? { body: request.body } : {}) });
+    const body = await response.json();
+    const problem = response.status !== 200 ? `HTTP ${response.status}` : body.errors ? JSON.stringify(body.errors).slice(0, 400) : expect(body, i);
+    if (problem) throw new Error(`request ${i} to ${url}${request.path} failed: ${problem}\n${'body' in request ? request.body.slice(0, 300) : ''}`);
+  }
+}
+
+async function totalCalls(emulators: Child): Promise<number> {
+  const counts = await emulators.ask<UpstreamCounts>('counts');
+  return counts.darktrace + counts.argus + counts.dynatrace;
+}
+
+/** Warm-up (unless cold), then the measured window with the server's peak RSS and stalls reset. */
+async function measure(name: string, server: { child?: Child; url: string }, requests: Request[], options: { emulators?: Child; cold?: boolean; connections?: number; note?: string } = {}): Promise<Row> {
+  const connections = options.connections ?? CONNECTIONS;
+  console.error(`  measuring ${name}`);
+  if (!options.cold && WARMUP_S > 0) await cannon(server.url, requests, WARMUP_S, connections);
+  await server.child?.ask('reset');
+  const callsBefore = options.emulators ? await totalCalls(options.emulators) : 0;
+  const result = await cannon(server.url, requests, DURATION_S, connections);
+  const stats = await server.child?.ask<ProcessStats>('stats');
+  const calls = options.emulators ? (await totalCalls(options.emulators)) - callsBefore : undefined;
+  return {
+    name,
+    requestsPerS: result.requests.total / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    bytesPerS: result.throughput.total / result.duration,
+    ...(stats ? { peakRssBytes: stats.peakRssBytes, loopMaxMs: stats.loopMaxMs } : {}),
+    ...(calls !== undefined ? { upstreamPerRequest: calls / Math.max(1, result.requests.total) } : {}),
+    failures: result.errors + result.timeouts + result.non2xx,
+    ...(options.note ? { note: options.note } : {}),
+  };
+}
+
+/** Upstream requests identical to one sent less than `windowMs` before: refreshes that were not single. */
+function repeatCalls(calls: UpstreamCalls['calls'], windowMs: number): { repeats: number; distinct: number; total: number } {
+  const last = new Map<string, number>();
+  let repeats = 0;
+  for (const call of [...calls].sort((a, b) => a.at - b.at)) {
+    const key = `${call.upstream} ${call.path}`;
+    const previous = last.get(key);
+    if (previous !== undefined && call.at - previous < windowMs) repeats++;
+    last.set(key, call.at);
+  }
+  return { repeats, distinct: last.size, total: calls.length };
+}
+
+// ---- the run -------------------------------------------------------------------------------
+
+// A failed check ends the run; the children follow when their IPC channel closes.
+process.on('uncaughtException', (error) => {
+  console.error(error);
+  process.exit(1);
+});
+process.on('unhandledRejection', (error) => {
+  console.error(error);
+  process.exit(1);
+});
+
+const compiled = await compileForBench();
+const emulators = new Child('bench/load/emulators-process.ts', [String(LATENCY_MS), ...(process.env.BENCH_LIVE_UPSTREAMS ? ['live'] : [])]);
+const upstream = await emulators.next<EmulatorsReady>('ready');
+const [d1, d2] = upstream.devices;
+const rows: Row[] = [];
+const notes: string[] = [];
+
+// A closed 24 h window (ended an hour ago), so a warm entry stays warm for the whole run.
+const panelTo = Math.floor(Date.now() / hour) * hour - hour;
+const panel = graphql(
+  `{ metricData(source: "darktrace", metrics: ["connections", "externalconnections", "datatransfervolume"], from: ${panelTo - 24 * hour}, to: ${panelTo}, interval: "1h", darktrace: { devices: ["${d1}", "${d2}"] }) { metric label(key: "did") timestamps values } }`,
+);
+const expectPanel = (body: any): string | undefined => {
+  const series = body.data?.metricData as Array<{ timestamps: number[] }> | undefined;
+  if (series?.length !== 6) return `expected 6 series, got ${series?.length}`;
+  return series.every((s) => s.timestamps.length === 24) ? undefined : `expected 24 points per series, got ${series.map((s) => s.timestamps.length)}`;
+};
+
+// 1. Baseline, and the emulator directly.
+const baseline = await startServer('baseline');
+await check(baseline.url, [graphql('{ hello }')], (body) => (body.data?.hello === 'world' ? undefined : JSON.stringify(body)));
+const base = await measure('1. bare yoga { hello } (baseline)', baseline, [graphql('{ hello }')]);
+rows.push(base);
+await baseline.child.close();
+
+const direct: Request = {
+  method: 'GET',
+  path: `/api/v2/metrics/query?metricSelector=${encodeURIComponent('builtin:service.response.server')}&from=now-1d&resolution=1h`,
+  headers: { authorization: `Api-Token ${upstream.dynatrace.token}` },
+};
+if (want('1')) rows.push(await measure(`1. Dynatrace emulator directly (+${LATENCY_MS} ms)`, { url: upstream.dynatrace.url }, [direct], { note: 'reference; runs in the emulators process' }));
+
+// 2. Warm cache.
+if (want('2')) {
+  const cached = await startServer('gateway', { ...BENCH_LIMITS, sources: upstream.sources });
+  await check(cached.url, [panel], expectPanel);
+  rows.push(await measure('2. panel 3x2x24, warm cache', cached, [panel], { emulators }));
+  await cached.child.close();
+}
+
+// 3. Caching off; also checks the mix's queries against live upstreams without warming scenario 4.
+const uncached = await startServer('gateway', { ...BENCH_LIMITS, sources: upstream.sources.map((source) => ({ ...source, cacheTtl: false })) });
+await check(uncached.url, [panel], expectPanel);
+if (want('3')) rows.push(await measure('3. panel 3x2x24, no cache', uncached, [panel], { emulators }));
+const mix = [
+  `metricData(source: "darktrace", metric: "connections", from: "now-6h", interval: "1h", darktrace: { devices: ["${d1}"] })`,
+  `metricData(source: "darktrace", metric: "datatransfervolume", from: "now-1d", interval: "1h", darktrace: { devices: ["${d1}"] })`,
+  `metricData(source: "darktrace", metric: "dnsrequests", from: "now-1d", interval: "1h", darktrace: { devices: ["${d2}"] })`,
+  `metricData(source: "darktrace", metric: "failedconnections", from: "now-6h", interval: "1h", darktrace: { devices: ["${d2}"] })`,
+  'metricData(source: "argus", metric: "netstats.packages", from: "now-6h", interval: "1h")',
+  'metricData(source: "argus", metric: "threatfeed.indicators", from: "now-6h", interval: "1h")',
+  'metricData(source: "argus", metric: "sensorload.cpuPercent", from: "now-1d", interval: "1h")',
+  'metricData(source: "dynatrace", metric: "http_duration_ms", from: "now-1d", interval: "1h")',
+  'metricData(source: "dynatrace", metric: "http_requests", from: "now-1d", interval: "1h")',
+  'metricData(source: "dynatrace", metric: "db_connections", from: "now-6h", interval: "1h")',
+].map((field) => graphql(`{ ${field} { metric labels { key value } timestamps values } }`));
+await check(uncached.url, mix, (body) => (body.data?.metricData?.length > 0 ? undefined : 'no series'));
+await uncached.child.close();
+
+// 4. The mix from a cold start with a short TTL.
+let mixCalls: ReturnType<typeof repeatCalls> | undefined;
+if (want('4')) {
+const mixGateway = await startServer('gateway', { ...BENCH_LIMITS, sources: upstream.sources.map((source) => ({ ...source, cacheTtl: { open: `${MIX_TTL_MS}ms`, closed: `${MIX_TTL_MS}ms` } })) });
+await emulators.ask('reset');
+const mixRow = await measure(`4. mix of 10 over 3 sources, TTL ${MIX_TTL_MS / 1000} s, cold`, mixGateway, mix, { emulators, cold: true });
+const mixLog = (await emulators.ask<UpstreamCalls>('calls')).calls;
+if (process.env.BENCH_CALLS_FILE) writeFileSync(process.env.BENCH_CALLS_FILE, JSON.stringify(mixLog, null, 1));
+mixCalls = repeatCalls(mixLog, MIX_TTL_MS);
+mixRow.note = `${mixCalls.total} upstream calls for ${mixCalls.distinct} distinct upstream requests; ${mixCalls.repeats} repeat calls within a TTL`;
+rows.push(mixRow);
+await mixGateway.child.close();
+}
+
+// 5. A large answer from the native source.
+let largeBytes = 0;
+if (want('5')) {
+const large = await startServer('gateway', { ...BENCH_LIMITS, sources: [{ id: 'native', kind: 'native', maxPointsPerSeries: LARGE_POINTS }] });
+const largeEnd = Math.floor(Date.now() / LARGE_STEP_MS) * LARGE_STEP_MS;
+for (let s = 0; s < LARGE_SERIES; s++) {
+  const inputs = Array.from({ length: LARGE_POINTS }, (_, i) => ({
+    name: 'bench_large',
+    value: Math.round((50 + s + 20 * Math.sin(i / 200 + s) + 5 * Math.sin(i / 7)) * 100) / 100,
+    labels: { pod: `pod-${String(s).padStart(2, '0')}` },
+    timestamp: largeEnd - (LARGE_POINTS - 1 - i) * LARGE_STEP_MS,
+  }));
+  await check(large.url, [graphql('mutation ($inputs: [TrackMetricInput!]!) { trackMetrics(inputs: $inputs) { failed } }', { inputs })], (body) =>
+    body.data?.trackMetrics?.failed === 0 ? undefined : JSON.stringify(body).slice(0, 300),
+  );
+}
+const largeQuery = graphql(`{ metricData(source: "native", metric: "bench_large", from: ${largeEnd - LARGE_POINTS * LARGE_STEP_MS}, to: ${largeEnd + 1}) { labels { key value } timestamps values } }`);
+largeBytes = (await (await fetch(`${large.url}/graphql`, { method: 'POST', headers: largeQuery.headers, body: largeQuery.body })).text()).length;
+await check(large.url, [largeQuery], (body) => {
+  const series = body.data?.metricData as Array<{ timestamps: number[] }> | undefined;
+  return series?.length === LARGE_SERIES && series.every((s) => s.timestamps.length === LARGE_POINTS) ? undefined : `expected ${LARGE_SERIES} x ${LARGE_POINTS} points`;
+});
+const largeRow = await measure(`5. ${LARGE_SERIES} x ${LARGE_POINTS.toLocaleString('en')} points, ${LARGE_CONNECTIONS} conn.`, large, [largeQuery], { connections: LARGE_CONNECTIONS });
+largeRow.note = `answer ${(largeBytes / MB).toFixed(1)} MB of JSON; peak RSS ${(largeRow.peakRssBytes! / largeBytes).toFixed(1)}x the answer`;
+rows.push(largeRow);
+await large.child.close();
+}
+await emulators.close();
+
+// ---- the table -----------------------------------------------------------------------------
+
+const fmt = (value: number | undefined, digits = 0) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
+const ratio = (value: number | undefined, to: number | undefined) => (value === undefined || !to ? '-' : (value / to).toFixed(2));
+console.log(`\ngateway load: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s measured, upstream latency ${LATENCY_MS} ms; Node ${process.version}\n`);
+console.log('| scenario | req/s | x base | p50 ms | x base | p99 ms | x base | MB/s | peak RSS MB | x base | loop max ms | upstream/req | failed |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const row of rows) {
+  console.log(
+    `| ${row.name} | ${fmt(row.requestsPerS)} | ${ratio(row.requestsPerS, base.requestsPerS)} | ${fmt(row.p50Ms)} | ${ratio(row.p50Ms, base.p50Ms)} | ${fmt(row.p99Ms)} | ${ratio(row.p99Ms, base.p99Ms)} | ` +
+      `${fmt(row.bytesPerS / MB, 1)} | ${row.peakRssBytes ? fmt(row.peakRssBytes / MB) : '-'} | ${ratio(row.peakRssBytes, base.peakRssBytes)} | ${fmt(row.loopMaxMs)} | ${fmt(row.upstreamPerRequest, 3)} | ${row.failures} |`,
+  );
+}
+for (const row of rows) if (row.note) notes.push(`${row.name}: ${row.note}`);
+console.log(`\n${notes.map((note) => `- ${note}`).join('\n')}`);
+
+const byNumber = (n: string) => rows.find((row) => row.name.startsWith(`${n}.`) && row !== base);
+const [warm, cold, dash, big] = ['2', '3', '4', '5'].map(byNumber);
+const targets: Array<[string, boolean]> = [];
+if (warm) targets.push([`(2) warm cache >= 0.9x baseline req/s (${ratio(warm.requestsPerS, base.requestsPerS)}x) and p99 < 50 ms (${fmt(warm.p99Ms)} ms)`, warm.requestsPerS >= 0.9 * base.requestsPerS && warm.p99Ms < 50]);
+if (cold) targets.push([`(3) uncached >= 0.3x baseline req/s (${ratio(cold.requestsPerS, base.requestsPerS)}x)`, cold.requestsPerS >= 0.3 * base.requestsPerS]);
+if (dash && mixCalls) {
+  targets.push([`(4) <= 0.05 upstream calls per request (${fmt(dash.upstreamPerRequest, 3)})`, (dash.upstreamPerRequest ?? 1) <= 0.05]);
+  targets.push([`(4) one upstream call per expiry (${mixCalls.repeats} repeats)`, mixCalls.repeats === 0]);
+}
+const loaded = [warm, cold, dash].filter((row): row is Row => row !== undefined);
+targets.push([`(2)-(4) peak RSS < 300 MB (${loaded.map((row) => fmt(row.peakRssBytes! / MB)).join(', ')} MB)`, loaded.every((row) => row.peakRssBytes! < 300 * MB)]);
+if (big) {
+  targets.push([`(5) peak RSS < 3x the answer (${(big.peakRssBytes! / largeBytes).toFixed(1)}x)`, big.peakRssBytes! < 3 * largeBytes]);
+  targets.push([`(5) no event-loop stall over 100 ms (${fmt(big.loopMaxMs)} ms)`, big.loopMaxMs! <= 100]);
+}
+console.log(`\ntargets:\n${targets.map(([text, met]) => `- ${met ? 'met   ' : 'MISSED'} ${text}`).join('\n')}`);
+const failed = rows.filter((row) => row.failures > 0);
+if (failed.length > 0) {
+  console.error(`\nfailed requests in: ${failed.map((row) => row.name).join(', ')}`);
+  process.exitCode = 1;
+}

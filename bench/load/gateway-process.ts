@@ -1,0 +1,104 @@
+/**
+ * One server under load in a process of its own, so its resident set is its own and the load
+ * generator does not share its event loop. Started by bench/gateway-load.ts with IPC:
+ *
+ *   argv[2] = 'gateway'  argv[3] = a gateway config tree as JSON (as gateway.yaml would hold it)
+ *   argv[2] = 'baseline' a bare graphql-yoga server answering `{ hello }`
+ *
+ * It sends `{ type: 'ready', url }` once listening, and answers the parent's messages:
+ *   `{ type: 'reset' }` -> peak RSS and the event-loop delay histogram start again; `{ type: 'reset' }`
+ *   `{ type: 'stats' }` -> `{ type: 'stats', peakRssBytes, rssBytes, loopMaxMs, loopP99Ms }`
+ *   `{ type: 'close' }` -> closes the server and exits.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createSchema, createYoga } from 'graphql-yoga';
+
+export interface ProcessStats {
+  type: 'stats';
+  peakRssBytes: number;
+  rssBytes: number;
+  /** Longest event-loop stall seen since the last reset. */
+  loopMaxMs: number;
+  loopP99Ms: number;
+}
+
+export type ParentMessage = { type: 'reset' } | { type: 'stats' } | { type: 'close' };
+
+/** Linux: writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS. */
+function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or not allowed: the sampled peak below still holds.
+  }
+}
+
+function kernelPeakRss(): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // Not Linux.
+  }
+  return 0;
+}
+
+async function startBaseline(): Promise<{ url: string; close: () => Promise<void> }> {
+  const yoga = createYoga({
+    schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }),
+    logging: false,
+    landingPage: false,
+  });
+  const server = createServer(yoga);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function startGatewayFrom(configJson: string): Promise<{ url: string; close: () => Promise<void> }> {
+  // Loaded here, so the baseline's resident set holds yoga alone.
+  const { pino } = await import('pino');
+  const { validateConfig } = await import('../../src/config/load.js');
+  const { createGateway } = await import('../../src/gateway.js');
+  const config = validateConfig({ port: 0, host: '127.0.0.1', ...JSON.parse(configJson) }, 'bench configuration', {});
+  const gateway = await createGateway(config, { log: pino({ level: process.env.BENCH_LOG ?? 'silent' }) });
+  return { url: gateway.url, close: () => gateway.close() };
+}
+
+const role = process.argv[2];
+const server = role === 'baseline' ? await startBaseline() : await startGatewayFrom(process.argv[3] ?? '{}');
+
+// The kernel's high-water mark is exact; sampling covers systems without clear_refs.
+let sampledPeak = 0;
+const sampler = setInterval(() => {
+  sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
+}, 20);
+sampler.unref();
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'reset') {
+    resetPeakRss();
+    sampledPeak = process.memoryUsage.rss();
+    loop.reset();
+    process.send!({ type: 'reset' });
+  } else if (message.type === 'stats') {
+    const stats: ProcessStats = {
+      type: 'stats',
+      peakRssBytes: Math.max(kernelPeakRss(), sampledPeak, process.memoryUsage.rss()),
+      rssBytes: process.memoryUsage.rss(),
+      loopMaxMs: loop.max / 1e6,
+      loopP99Ms: loop.percentile(99) / 1e6,
+    };
+    process.send!(stats);
+  } else if (message.type === 'close') {
+    void server.close().finally(() => process.exit(0));
+  }
+});
+process.send!({ type: 'ready', url: server.url });
+// The bench process ended (or crashed): nothing is left to serve.
+process.on('disconnect', () => process.exit(0));
