@@ -20,7 +20,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { aggregate } from '../src/core/aggregate.js';
 import type { Series } from '../src/core/series.js';
-import { seededRandom } from '../src/sources/native/seed.js';
+import { seededRandom } from '../src/core/seeded-random.js';
 
 const POINTS = 1_000_000;
 const BUCKETS = 1_000;

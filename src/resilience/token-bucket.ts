@@ -1,4 +1,5 @@
 import { UpstreamRateLimitedError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
 
 /**
  * An outbound token bucket: `perSecond` tokens a second, at most `burst` saved up. A request
@@ -32,17 +33,3 @@ export class TokenBucket {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

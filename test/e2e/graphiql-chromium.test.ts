@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { startGateway } from '../helpers/gateway.js';
 
 /**
@@ -13,7 +13,6 @@ import { startGateway } from '../helpers/gateway.js';
  * script would pass on a dev laptop and break on an air-gapped install).
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('../../test-results/graphiql.png', import.meta.url));
 const QUERY = '{ sources { id healthy } }';
 
@@ -70,27 +69,6 @@ describe('GraphiQL in Chromium', () => {
   });
 });
 
-/** A missing browser fails the test rather than skipping it: a skipped check reads as a passed one. */
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`GraphiQL is tested in Debian's Chromium at ${CHROMIUM}; install it with: apt-get install chromium`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // No sandbox (containers run as root), and none of Chromium's own calls home, which would
-    // otherwise be indistinguishable from the page reaching out.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 /**
  * Whether a request stays on this machine. Monaco's workers load from blob: URLs, whose origin is

@@ -4,7 +4,7 @@ import { BadUserInputError } from '../../src/core/errors.js';
 import { quantileInPlace } from '../../src/core/quantile.js';
 import { AGGREGATE_FUNCTIONS, reduce, type AggregateFunction } from '../../src/core/reduce.js';
 import type { Labels, Series } from '../../src/core/series.js';
-import { seededRandom } from '../../src/sources/native/seed.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 
 /** Every aggregate function against numbers worked out by hand. */
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate, type AggregateGroup, type AggregateSpec } from '../../src/core/aggregate.js';
 import type { Series } from '../../src/core/series.js';
-import { seededRandom } from '../../src/sources/native/seed.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 
 /**
  * Laws that hold for any data, checked on a few hundred seeded random cases: splitting into

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findAnomalies } from '../../src/core/anomalies.js';
 import { holtForecast } from '../../src/core/forecast.js';
 import { analyzeTrend } from '../../src/core/trend.js';
-import { seededRandom } from '../../src/sources/native/seed.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 
 /** Trend statistics, anomalies and forecasts against numbers worked out by hand. */
 

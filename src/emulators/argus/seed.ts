@@ -1,5 +1,6 @@
 import type { ArgusDescriptor } from './model.js';
 import { ArgusStore } from './store.js';
+import { seededRandom } from '../../core/seeded-random.js';
 
 /**
  * Deterministic demo and test data: an MSSP (mnemonic) with four customers, each with three
@@ -70,17 +71,6 @@ export const DESCRIPTORS: ArgusDescriptor[] = [
   },
 ];
 
-/** mulberry32: tiny, fast and good enough for demo noise. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SeedOptions {
   /** The last frame seeded is the one that starts at or before `now`. @default Date.now() */

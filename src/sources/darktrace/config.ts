@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration, DURATION_FORMS } from '../../core/duration.js';
 import type { sourceBase as SourceBase } from '../../config/schema.js';
+import { isReadablePem } from '../http/pem-file.js';
 
 /**
  * gateway.yaml settings of a Darktrace appliance (Threat Visualizer API).
@@ -77,10 +77,3 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function isReadablePem(path: string): boolean {
-  try {
-    return readFileSync(path, 'utf8').includes('-----BEGIN CERTIFICATE-----');
-  } catch {
-    return false;
-  }
-}

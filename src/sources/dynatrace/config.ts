@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DURATION_FORMS, parseDuration } from '../../core/duration.js';
 import type { sourceBase as SourceBase } from '../../config/schema.js';
 import { buildMappings } from './mappings.js';
+import { isReadablePem } from '../http/pem-file.js';
 
 /**
  * gateway.yaml settings of a Dynatrace environment (Metrics API v2).
@@ -116,10 +116,3 @@ function isEnvironmentUrl(value: string): boolean {
   }
 }
 
-function isReadablePem(path: string): boolean {
-  try {
-    return readFileSync(path, 'utf8').includes('-----BEGIN CERTIFICATE-----');
-  } catch {
-    return false;
-  }
-}

@@ -6,6 +6,7 @@ import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { backoffMs } from './backoff.js';
 import { parseRetryAfter } from './retry-after.js';
 import { errorCode, errorForNetwork, errorForStatus } from './status-errors.js';
+import { sleep } from '../../core/sleep.js';
 
 export interface UpstreamClientOptions {
   /** Source id, used in errors, logs and metrics. */
@@ -245,17 +246,3 @@ function snippet(text: string): string | undefined {
   return trimmed === '' ? undefined : trimmed.slice(0, 200);
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -1,6 +1,7 @@
 import { MS } from '../../core/duration.js';
 import type { RawTrack } from './point.js';
 import type { NativeSource } from './adapter.js';
+import { seededRandom } from '../../core/seeded-random.js';
 
 /**
  * Deterministic demo data for the native collector: a day of request counters, CPU gauges and
@@ -11,18 +12,6 @@ import type { NativeSource } from './adapter.js';
 const SERVICES = ['checkout', 'search', 'auth'] as const;
 const CUSTOMERS = ['acme', 'globex', 'initech'] as const;
 const STEP_MS = 5 * MS.MINUTE;
-
-/** mulberry32: tiny, fast and good enough for demo noise. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The points of one demo tick at `timestamp`; `random` decides the noise. */
 export function demoPoints(timestamp: number, random: () => number): RawTrack[] {
