@@ -164,6 +164,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const healthChecks = new Map<string, Promise<SourceHealth>>();
       const reported: GraphQLError[] = [];
       const warnings: SourceWarning[] = [];
+      let deadline: AbortSignal | undefined;
       return {
         requestId: id,
         log: requestLog,
@@ -178,7 +179,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           identity,
           {
             // Sources still busy at the request deadline give up, so the answers that came back go out.
-            signal: AbortSignal.any([request.signal, AbortSignal.timeout(config.requestDeadlineMs)]),
+            // Made on first use: a request answered from cache never pays for the timer.
+            get signal() {
+              return (deadline ??= AbortSignal.any([request.signal, AbortSignal.timeout(config.requestDeadlineMs)]));
+            },
             log: requestLog,
             warn: (warning) => warnings.push(warning),
             ...(caller.tenant !== undefined ? { tenantId: caller.tenant } : {}),
