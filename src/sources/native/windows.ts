@@ -36,22 +36,4 @@ export function windowStart(timestamp: number, windowMs: number): number {
   return Math.floor(timestamp / windowMs) * windowMs;
 }
 
-export interface WindowSummary {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  avg: number;
-}
-
-export function summarize(values: readonly number[]): WindowSummary {
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const value of values) {
-    sum += value;
-    if (value < min) min = value;
-    if (value > max) max = value;
-  }
-  return { count: values.length, sum, min, max, avg: sum / values.length };
-}
+export { summarize, type Summary as WindowSummary } from '../../core/summary.js';

@@ -3,6 +3,7 @@ import type { Labels } from '../../../core/series.js';
 import type { TimeRange } from '../../../core/time.js';
 import type { Rollup } from '../mappings.js';
 import type { ExportFormat } from './document.js';
+import { summarize } from '../../../core/summary.js';
 
 /**
  * Ingested export data as usage per (metric, labels, UTC day), the shape of the integration
@@ -233,15 +234,8 @@ export function uncovered(coverage: readonly TimeRange[], range: TimeRange): Tim
 
 function summarise(values: readonly number[]): DayUsage | undefined {
   if (values.length === 0) return undefined;
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const value of values) {
-    sum += value;
-    if (value < min) min = value;
-    if (value > max) max = value;
-  }
-  return { sum, count: values.length, min, max };
+  const { sum, count, min, max } = summarize(values);
+  return { sum, count, min, max };
 }
 
 function mergeSpan(spans: readonly TimeRange[], added: TimeRange): TimeRange[] {
