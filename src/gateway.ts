@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
@@ -13,6 +12,7 @@ import { useIntrospectionAccess } from './auth/use-introspection-access.js';
 import { MemoryStore } from './cache/memory-store.js';
 import { QueryCache } from './cache/query-cache.js';
 import { RedisStore } from './cache/redis-store.js';
+import { ResponseCache } from './cache/response-cache.js';
 import type { CacheStore } from './cache/store.js';
 import type { CachePolicy } from './cache/ttl.js';
 import type { GatewayConfig } from './config/schema.js';
@@ -21,6 +21,7 @@ import { SeriesLoaders } from './graphql/loaders.js';
 import { createGatewaySchema } from './graphql/schema.js';
 import { useInputErrors } from './graphql/use-input-errors.js';
 import { useReportedErrors } from './graphql/use-reported-errors.js';
+import { useResponseCache } from './graphql/use-response-cache.js';
 import { useWarnings } from './graphql/use-warnings.js';
 import { useCollectorApi } from './http/collector-routes.js';
 import { MemoryRateLimiter, RedisRateLimiter, type ClientRateLimiter } from './limits/client-rate-limiter.js';
@@ -101,6 +102,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     policyFor: (source) => (source.capabilities.cacheable ? policies.get(source.id) : undefined),
   });
 
+  const responses = config.cache.responses === false ? undefined : new ResponseCache({ maxChars: config.cache.responses.maxBytes, maxAgeMs: config.cache.responses.maxAge ?? config.cache.openTtl });
+
   const coordination = config.redis
     ? new StreamCoordination({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, log: log.child({ component: 'streams' }) })
     : undefined;
@@ -152,7 +155,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       return caller?.introspection === true && { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY };
     },
     maxRequestBodySize: config.limits.maxBodyBytes,
-    renderGraphiQL,
+    // GraphiQL's page is some 30 MB of heap once loaded: only an instance that shows it pays for it.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     multipart: false,
     batching: false,
     logging: yogaLogger(log),
@@ -216,6 +220,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useWarnings(),
       ...useIntrospectionAccess(),
       ...useDocumentLimits(config.limits),
+      // Last: it needs the persisted document in params, and the other plugins' final result.
+      ...(responses
+        ? [
+            useResponseCache({
+              cache: responses,
+              metrics,
+              identityOf: (request) => identityKey(requestIdentity(request)),
+              dataVersions: () => registry.list().map((source) => source.dataVersion?.() ?? '').join(','),
+            }),
+          ]
+        : []),
     ],
   });
 
@@ -265,6 +280,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         await closed;
       }
       await yoga.dispose();
+      responses?.clear();
       await registry.close();
       await store.close();
       await limiter?.close();

@@ -1,7 +1,7 @@
 import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer, SourceWarning } from '../sources/source.js';
-import type { Series } from '../core/series.js';
 import { isGatewayError } from '../core/errors.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { decodeAnswer, encodeAnswer, type CachedAnswer } from './answer-codec.js';
 import { DecodedAnswers } from './decoded-answers.js';
 import { queryCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
@@ -20,7 +20,7 @@ export interface QueryCacheOptions {
  * Sits between the per-request loaders and the adapters. For a batch of queries to one source it
  * answers what it can from the store, joins identical queries already on their way upstream
  * (single-flight across requests), and sends only the rest to the adapter, in one call. Errors are
- * never cached.
+ * never cached. Every answer it caches carries `freshUntil` (see answer-codec.ts).
  */
 export class QueryCache {
   readonly store: CacheStore;
@@ -71,14 +71,19 @@ export class QueryCache {
       const fresh = callSource(source, misses.map((i) => queries[i]!), ctx);
       misses.forEach((queryIndex, j) => {
         const key = keys[queryIndex]!;
-        const outcome = fresh.then((answers) => answers[j]!).then((answer) => (policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer));
+        const ttl = cacheTtlMs(queries[queryIndex]!.range, now, policy);
+        const outcome = fresh
+          .then((answers) => answers[j]!)
+          .then((answer): QueryResult | Promise<QueryResult> => {
+            if (!(answer instanceof Error)) return fresher(answer, now + ttl);
+            return policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer;
+          });
         settlers[j]!(outcome);
         results[queryIndex] = outcome;
         void fresh.then(async (answers) => {
           const answer = answers[j]!;
           if (answer instanceof Error) return;
-          const ttl = cacheTtlMs(queries[queryIndex]!.range, now, policy);
-          const encoded = encodeAnswer(answer);
+          const encoded = encodeAnswer(answer, now + ttl);
           await this.store.set(key, encoded, ttl);
           // A longer-lived copy, served only when the source fails.
           if (policy.maxStaleMs) await this.store.set(staleKey(key), JSON.stringify({ at: now, answer: encoded }), ttl + policy.maxStaleMs);
@@ -94,6 +99,8 @@ export class QueryCache {
     if (kept === undefined) return failure;
     const { at, answer } = JSON.parse(kept) as { at: number; answer: string };
     const series = decodeAnswer(answer);
+    // Served in place of a failure: good for this request only, never the base of a kept response.
+    delete series.freshUntil;
     const warning: SourceWarning = {
       source: source.id,
       code: 'STALE_DATA',
@@ -133,19 +140,13 @@ function isSourceFailure(answer: QueryResult): answer is Error {
   return ['GATEWAY_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'CIRCUIT_BREAKER_OPEN', 'UPSTREAM_RATE_LIMITED'].includes(answer.code);
 }
 
+/** The adapter's answer as the cache hands it out; a copy, in case the adapter keeps its own. */
+function fresher(answer: SeriesAnswer, freshUntil: number): CachedAnswer {
+  const kept: CachedAnswer = Object.assign([...answer], { freshUntil });
+  if (answer.warnings) kept.warnings = answer.warnings;
+  return kept;
+}
+
 function staleKey(key: string): string {
   return `stale:${key}`;
-}
-
-/**
- * Cached form of an answer: the series array, or `{series, warnings}` when the upstream warned,
- * so a cached answer brings its warnings along (JSON drops properties of arrays).
- */
-function encodeAnswer(answer: SeriesAnswer): string {
-  return JSON.stringify(answer.warnings?.length ? { series: [...answer], warnings: answer.warnings } : answer);
-}
-
-function decodeAnswer(text: string): SeriesAnswer {
-  const parsed = JSON.parse(text) as Series[] | { series: Series[]; warnings: SourceWarning[] };
-  return Array.isArray(parsed) ? parsed : Object.assign(parsed.series, { warnings: parsed.warnings });
 }

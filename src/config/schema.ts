@@ -83,6 +83,20 @@ export const configSchema = z.strictObject({
         closedTtl: duration.default(3_600_000),
         /** How far back from now a window still counts as open. @default 5m */
         settle: duration.default(300_000),
+        /**
+         * Whole responses kept in process (src/cache/response-cache.ts); `false` turns it off.
+         * `maxAge` defaults to `openTtl`.
+         */
+        responses: z
+          .union([
+            z.literal(false),
+            z.strictObject({
+              /** @default 64 MiB */
+              maxBytes: positiveInt.default(64 * 1024 * 1024),
+              maxAge: duration.optional(),
+            }),
+          ])
+          .prefault({}),
       })
       .prefault({}),
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),

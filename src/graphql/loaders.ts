@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { stableStringify } from '../cache/keys.js';
+import type { CachedAnswer } from '../cache/answer-codec.js';
 import type { QueryCache } from '../cache/query-cache.js';
 import type { Series } from '../core/series.js';
 import type { MetricQuery, MetricSource, QueryContext, QueryResult } from '../sources/source.js';
@@ -11,6 +12,10 @@ import type { MetricQuery, MetricSource, QueryContext, QueryResult } from '../so
  */
 export class SeriesLoaders {
   readonly #loaders = new Map<string, DataLoader<MetricQuery, Series[], string>>();
+  /** Earliest `freshUntil` of the answers loaded so far. */
+  #freshUntil = Infinity;
+  /** Every answer so far came from the cache with a `freshUntil`. */
+  #allCached = true;
 
   constructor(
     private readonly cache: QueryCache,
@@ -25,6 +30,20 @@ export class SeriesLoaders {
     return this.ctx.signal;
   }
 
+  /**
+   * Until when a response built only from this request's loaded answers may be kept: undefined
+   * when nothing was loaded, or when anything was not a cacheable answer (an error, an uncached
+   * source, a stale stand-in, or data fetched around the loaders; see `uncached`).
+   */
+  get freshUntil(): number | undefined {
+    return this.#allCached && this.#freshUntil !== Infinity ? this.#freshUntil : undefined;
+  }
+
+  /** Tells the response cache that this request used data that did not come through the cache. */
+  uncached(): void {
+    this.#allCached = false;
+  }
+
   load(source: MetricSource, query: MetricQuery): Promise<Series[]> {
     try {
       query = this.restrict(source, query);
@@ -34,7 +53,7 @@ export class SeriesLoaders {
     let loader = this.#loaders.get(source.id);
     if (!loader) {
       loader = new DataLoader<MetricQuery, Series[], string>(
-        (queries) => this.cache.query(source, this.identity, queries, this.ctx).then((answers) => this.#passWarnings(answers)),
+        (queries) => this.cache.query(source, this.identity, queries, this.ctx).then((answers) => this.#note(answers)),
         { cacheKeyFn: stableStringify, maxBatchSize: source.capabilities.maxBatchSize },
       );
       this.#loaders.set(source.id, loader);
@@ -42,9 +61,11 @@ export class SeriesLoaders {
     return loader.load(query);
   }
 
-  /** An answer's warnings (fresh or from cache) go to the client once per distinct query. */
-  #passWarnings(answers: QueryResult[]): QueryResult[] {
-    for (const answer of answers) {
+  /** An answer's warnings (fresh or from cache) go to the client once per distinct query; its freshness is noted. */
+  #note(answers: QueryResult[]): QueryResult[] {
+    for (const answer of answers as Array<CachedAnswer | Error>) {
+      if (answer instanceof Error || answer.freshUntil === undefined) this.#allCached = false;
+      else this.#freshUntil = Math.min(this.#freshUntil, answer.freshUntil);
       if (answer instanceof Error || !answer.warnings) continue;
       for (const warning of answer.warnings) this.ctx.warn?.(warning);
     }

@@ -58,7 +58,11 @@ export async function runAggregate(ctx: GatewayContext, source: MetricSource, re
       },
       { signal: ctx.loaders.signal ?? ctx.request.signal, log: ctx.log, ...(ctx.caller.tenant !== undefined ? { tenantId: ctx.caller.tenant } : {}) },
     );
-    if (pushed) return pushed.map((group) => ({ ...group, pushedDown: true }));
+    if (pushed) {
+      // Computed upstream, around the query cache: a response holding it is not kept.
+      ctx.loaders.uncached();
+      return pushed.map((group) => ({ ...group, pushedDown: true }));
+    }
   }
 
   // Raw points (the source's own resolution), so medians and percentiles see every point.

@@ -52,6 +52,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly responseCacheLookups = new Counter({
+    name: 'gateway_response_cache_lookups_total',
+    help: 'Whole-response cache lookups by result: hit (sent as kept) or miss (executed)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly cacheLookups = new Counter({
     name: 'gateway_cache_lookups_total',
     help: 'Cache lookups by result: hit, miss, or coalesced (joined an identical request in flight)',
