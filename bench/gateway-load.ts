@@ -28,7 +28,8 @@
  * BENCH_LIVE_UPSTREAMS (set: every upstream answer is computed by the emulator instead of
  * replayed after the first), BENCH_LARGE_CONNECTIONS (connections for scenario 5, default 1: its
  * memory target is about one answer; raise it to see the answer under concurrency),
- * BENCH_CALLS_FILE (write scenario 4's upstream request log there, as JSON).
+ * BENCH_CALLS_FILE (write scenario 4's upstream request log there, as JSON), BENCH_PROFILE_DIR
+ * (every child process writes a V8 CPU profile there when it exits; open it in Chrome DevTools).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -61,7 +62,8 @@ class Child {
 
   constructor(file: string, args: string[]) {
     // As the Docker image runs it: NODE_ENV=production also turns off graphql-js's development checks.
-    this.#proc = fork(compiled(file), args, { execArgv: [], env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const execArgv = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    this.#proc = fork(compiled(file), args, { execArgv, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#proc.on('message', (message: { type: string }) => this.#waiting.get(message.type)?.shift()?.(message));
     this.#proc.on('exit', (code) => {
       if (code !== 0 && code !== null) {

@@ -25,6 +25,7 @@ import { useResponseCache } from './graphql/use-response-cache.js';
 import { useWarnings } from './graphql/use-warnings.js';
 import { useCollectorApi } from './http/collector-routes.js';
 import { MemoryRateLimiter, RedisRateLimiter, type ClientRateLimiter } from './limits/client-rate-limiter.js';
+import { useBodyLimit } from './limits/use-body-limit.js';
 import { useClientRateLimit } from './limits/use-client-rate-limit.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
@@ -154,7 +155,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const caller = await authenticator.authenticate(credentialsFromHeaders(request.headers)).catch(() => undefined);
       return caller?.introspection === true && { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY };
     },
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // Capped by useBodyLimit instead, which counts only bodies of unstated length.
+    maxRequestBodySize: false,
     // GraphiQL's page is some 30 MB of heap once loaded: only an instance that shows it pays for it.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     multipart: false,
@@ -207,6 +209,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     plugins: [
       useRequestLog({ log, metrics }),
+      useBodyLimit(config.limits.maxBodyBytes),
       useAuth({ authenticator, log: log.child({ component: 'auth' }), graphqlEndpoint: '/graphql' }),
       ...(limiter ? [useClientRateLimit({ limiter, graphqlEndpoint: '/graphql', log: log.child({ component: 'rate-limit' }) })] : []),
       useHealth({ registry, cache: store, circuitOf: (id) => guards.get(id)?.breaker }),

@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,33 @@ describe('request limits', () => {
     expect(small.data!.sources).toEqual([{ id: 'native' }]);
     const big = await gql(gateway, `{ sources { id } } # ${'x'.repeat(3000)}`);
     expect(big.status).toBe(413);
+    // Without a Content-Length (chunked), the body is counted as it arrives.
+    const chunked = (text: string) =>
+      fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < text.length; i += 500) controller.enqueue(new TextEncoder().encode(text.slice(i, i + 500)));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+    const streamedSmall = await chunked(JSON.stringify({ query: `{ sources { id } } # ${'x'.repeat(1000)}` }));
+    expect(((await streamedSmall.json()) as any).data.sources).toEqual([{ id: 'native' }]);
+    expect((await chunked(JSON.stringify({ query: `{ sources { id } } # ${'x'.repeat(3000)}` }))).status).toBe(413);
+    // A list of lengths is a request-smuggling attempt, refused before any body is read.
+    const smuggled = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(gateway.url).port), '127.0.0.1', () =>
+        socket.end('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 17, 17\r\n\r\n{"query":"{a}"}  '),
+      );
+      let reply = '';
+      socket.on('data', (chunk) => (reply += chunk.toString()));
+      socket.on('end', () => resolve(reply));
+      socket.on('error', reject);
+    });
+    expect(smuggled).toMatch(/^HTTP\/1\.1 400/);
   });
 
   it('refuses documents that are too deep, too aliased or too long, without echoing the limits', async () => {

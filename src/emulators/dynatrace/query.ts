@@ -2,13 +2,26 @@ import type { EmulatedRequest, EmulatorReply } from '../server.js';
 import { EntitySelectorError, parseEntitySelector, parseMzSelector } from './entity-selector.js';
 import { errorReply, violation } from './envelope.js';
 import type { Catalogue, EmulatedMetric, EmulatedSeries, SeriesEntity } from './metrics.js';
-import { parseMetricSelector, SelectorError, type Aggregation, type Condition, type Expression } from './selector.js';
+import { parseMetricSelector, SelectorError, type Aggregation, type Condition, type Expression, type SortKey } from './selector.js';
 import { formatSlot, parseTimeParam, slotFor, TimeParamError } from './time.js';
 
 /**
  * GET /api/v2/metrics/query. The time frame widens outward to whole slots; each data point is
  * stamped with the END of its slot; a slot without data is null. A filter or split on a
  * dimension the metric does not have yields no series and a warning, as the real API does.
+ *
+ * Transformations run left to right, as the metric selector reference describes them:
+ * - `:splitBy(k..)` keeps only series that have every key, and merges the rest of the
+ *   dimensions; after it any aggregation may follow, even one the metric itself does not offer.
+ * - An aggregation (`:sum`, `:percentile(95)`) picks how each slot's values combine; without
+ *   one the metric's default does (sum for counts, avg for gauges).
+ * - `:fold(agg)` makes one value of the whole frame with `agg` (the default when the metric does
+ *   not offer `agg`). After an aggregation its argument is ignored and the slot values are
+ *   summed: the metrics FAQ's "the semantics of the metric are lost" (why
+ *   `:splitBy():avg:fold` of a percentage can pass 100).
+ * - `:sort(value(agg,dir))` orders series by `agg` over their data points, `:sort(dimension(..))`
+ *   by a dimension value; `:limit(n)` keeps the first n series.
+ * The emulator keeps one value per series and minute, so `:count` counts series-minutes.
  */
 
 const MAX_METRICS = 10;
@@ -73,10 +86,9 @@ export function handleQuery(request: EmulatedRequest, catalogue: Catalogue, now:
       if (error instanceof EntitySelectorError) return violation('metricSelector', error.message);
       throw error;
     }
-    for (const aggregation of aggregationsOf(expression)) {
-      if (aggregation.type !== 'auto' && !metric.descriptor.aggregationTypes.includes(aggregation.type)) {
-        return violation('metricSelector', `Aggregation ${aggregation.type} is not supported by metric ${expression.key}; supported: ${metric.descriptor.aggregationTypes.join(', ')}`);
-      }
+    const refused = unsupportedAggregation(expression, metric);
+    if (refused) {
+      return violation('metricSelector', `Aggregation ${refused.type} is not supported by metric ${expression.key}; supported: ${metric.descriptor.aggregationTypes.join(', ')}`);
     }
   }
 
@@ -114,10 +126,22 @@ export function handleQuery(request: EmulatedRequest, catalogue: Catalogue, now:
   return { status: 200, body };
 }
 
-function aggregationsOf(expression: Expression): Aggregation[] {
-  return expression.transforms.flatMap((transform) =>
-    transform.kind === 'aggregation' ? [transform.aggregation] : transform.kind === 'fold' && transform.aggregation ? [transform.aggregation] : [],
-  );
+/**
+ * The first aggregation transformation the metric does not offer, when it comes before any
+ * space aggregation (after `:splitBy` every aggregation is allowed). `:fold`'s argument is not
+ * checked: an unsupported one falls back to the default.
+ */
+function unsupportedAggregation(expression: Expression, metric: EmulatedMetric): Aggregation | undefined {
+  let merged = false;
+  for (const transform of expression.transforms) {
+    if (transform.kind === 'splitBy') merged = true;
+    if (transform.kind === 'aggregation' && !merged && !offers(metric, transform.aggregation)) return transform.aggregation;
+  }
+  return undefined;
+}
+
+function offers(metric: EmulatedMetric, aggregation: Aggregation): boolean {
+  return aggregation.type === 'auto' || metric.descriptor.aggregationTypes.includes(aggregation.type);
 }
 
 interface DataItem {
@@ -125,6 +149,19 @@ interface DataItem {
   dimensionMap: Record<string, string>;
   timestamps: number[];
   values: Array<number | null>;
+}
+
+interface Group {
+  dimensionMap: Record<string, string>;
+  members: EmulatedSeries[];
+}
+
+/** How a series' minutes become data points, as the transformations so far have set it. */
+interface Shaping {
+  aggregation: Aggregation | undefined;
+  /** An aggregation transformation has run: a later fold sums slot values. */
+  aggregated: boolean;
+  fold: { kind: 'whole-frame'; aggregation: Aggregation | undefined } | { kind: 'sum-of-slots' } | undefined;
 }
 
 function evaluate(
@@ -136,54 +173,119 @@ function evaluate(
 ): { data: DataItem[]; warnings: string[] } {
   const known = new Set(metric.descriptor.dimensionDefinitions.map((definition) => definition.key));
   const missing = new Set<string>();
-  let splitBy: string[] | undefined;
-  let aggregation: Aggregation | undefined;
-  let fold = false;
-  let series = metric.series.filter((candidate) => scope(candidate.entity));
+  let groups: Group[] = metric.series.filter((candidate) => scope(candidate.entity)).map((member) => ({ dimensionMap: { ...member.dimensions }, members: [member] }));
+  const shaping: Shaping = { aggregation: undefined, aggregated: false, fold: undefined };
+  let merged = false;
+  const slotList: Array<[number, number]> = [];
+  if (!Number.isFinite(slotMs)) slotList.push([frame.from, frame.to]);
+  else for (let start = frame.from; start < frame.to; start += slotMs) slotList.push([start, start + slotMs]);
+
   for (const transform of expression.transforms) {
-    if (transform.kind === 'filter') {
-      for (const condition of transform.conditions) referencedKeys(condition).forEach((key) => known.has(key) || missing.add(key));
-      series = series.filter((candidate) => transform.conditions.every((condition) => matches(condition, candidate)));
-    } else if (transform.kind === 'splitBy') {
-      transform.keys.forEach((key) => known.has(key) || missing.add(key));
-      splitBy = transform.keys;
-    } else if (transform.kind === 'aggregation') {
-      aggregation = transform.aggregation;
-    } else {
-      fold = true;
-      aggregation ??= transform.aggregation;
+    switch (transform.kind) {
+      case 'filter':
+        for (const condition of transform.conditions) referencedKeys(condition).forEach((key) => known.has(key) || missing.add(key));
+        groups = groups
+          .map((group) => ({ ...group, members: group.members.filter((member) => transform.conditions.every((condition) => matches(condition, member))) }))
+          .filter((group) => group.members.length > 0);
+        break;
+      case 'splitBy':
+        transform.keys.forEach((key) => known.has(key) || missing.add(key));
+        groups = regroup(groups, transform.keys);
+        merged = true;
+        break;
+      case 'aggregation':
+        shaping.aggregation = transform.aggregation;
+        shaping.aggregated = true;
+        break;
+      case 'fold':
+        shaping.fold = shaping.aggregated
+          ? { kind: 'sum-of-slots' }
+          : { kind: 'whole-frame', aggregation: transform.aggregation && (merged || offers(metric, transform.aggregation)) ? transform.aggregation : undefined };
+        break;
+      case 'sort':
+        groups = sortGroups(groups, transform.keys, metric.fold, (group) => pointsOf(group, slotList, frame, shaping, metric.fold).values);
+        break;
+      case 'limit':
+        groups = groups.slice(0, transform.count);
+        break;
     }
   }
   if (missing.size > 0) {
     return { data: [], warnings: [...missing].map((key) => `The dimension key \`${key}\` has been referenced, but the metric has no such key.`) };
   }
 
-  const groups = new Map<string, { dimensionMap: Record<string, string>; members: EmulatedSeries[] }>();
-  for (const member of series) {
-    const dimensionMap = splitBy ? Object.fromEntries(splitBy.flatMap((key) => (member.dimensions[key] !== undefined ? [[key, member.dimensions[key]!]] : []))) : { ...member.dimensions };
-    const key = JSON.stringify(Object.entries(dimensionMap).sort());
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { dimensionMap, members: [] }));
-    group.members.push(member);
-  }
-
   const order = metric.descriptor.dimensionDefinitions.map((definition) => definition.key);
-  const slotList: Array<[number, number]> = [];
-  if (fold || !Number.isFinite(slotMs)) slotList.push([frame.from, frame.to]);
-  else for (let start = frame.from; start < frame.to; start += slotMs) slotList.push([start, start + slotMs]);
-
   const data: DataItem[] = [];
-  for (const group of groups.values()) {
-    const values = slotList.map(([start, end]) => aggregate(group.members, start, end, aggregation, metric.fold));
+  for (const group of groups) {
+    const { timestamps, values } = pointsOf(group, slotList, frame, shaping, metric.fold);
     if (values.every((value) => value === null)) continue;
     data.push({
       dimensions: order.filter((key) => group.dimensionMap[key] !== undefined).map((key) => group.dimensionMap[key]!),
       dimensionMap: group.dimensionMap,
-      timestamps: slotList.map(([, end]) => end),
+      timestamps,
       values,
     });
   }
   return { data, warnings: [] };
+}
+
+/** Merges series that agree on `keys`; series without one of the keys drop out, as documented. */
+function regroup(groups: readonly Group[], keys: readonly string[]): Group[] {
+  const byKey = new Map<string, Group>();
+  for (const member of groups.flatMap((group) => group.members)) {
+    if (keys.some((key) => member.dimensions[key] === undefined)) continue;
+    const dimensionMap = Object.fromEntries(keys.map((key) => [key, member.dimensions[key]!]));
+    const id = JSON.stringify(keys.map((key) => dimensionMap[key]));
+    let group = byKey.get(id);
+    if (!group) byKey.set(id, (group = { dimensionMap, members: [] }));
+    group.members.push(member);
+  }
+  return [...byKey.values()];
+}
+
+function pointsOf(
+  group: Group,
+  slots: ReadonlyArray<[number, number]>,
+  frame: { from: number; to: number },
+  shaping: Shaping,
+  fold: 'sum' | 'avg',
+): { timestamps: number[]; values: Array<number | null> } {
+  const { fold: folding } = shaping;
+  if (folding?.kind === 'whole-frame') return { timestamps: [frame.to], values: [aggregate(group.members, frame.from, frame.to, folding.aggregation, fold)] };
+  const values = slots.map(([start, end]) => aggregate(group.members, start, end, shaping.aggregation, fold));
+  if (folding?.kind === 'sum-of-slots') {
+    const present = values.filter((value): value is number => value !== null);
+    return { timestamps: [frame.to], values: [present.length === 0 ? null : present.reduce((sum, value) => sum + value, 0)] };
+  }
+  return { timestamps: slots.map(([, end]) => end), values };
+}
+
+/** Stable: series equal on every key keep their order. A series without data sorts last. */
+function sortGroups(groups: readonly Group[], keys: readonly SortKey[], fold: 'sum' | 'avg', valuesOf: (group: Group) => Array<number | null>): Group[] {
+  const sortValues = new Map<Group, Array<number | string | null>>();
+  for (const group of groups) {
+    sortValues.set(
+      group,
+      keys.map((key) => (key.by === 'value' ? reduceValues(valuesOf(group).filter((value): value is number => value !== null), key.aggregation, fold) : (group.dimensionMap[key.key] ?? null))),
+    );
+  }
+  const compareKey = (key: SortKey, a: number | string | null, b: number | string | null): number => {
+    if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+    let order: number;
+    if (typeof a === 'number' && typeof b === 'number') order = a - b;
+    else if (key.by === 'dimension' && key.type === 'natural') order = String(a).localeCompare(String(b), 'en', { numeric: true });
+    else order = String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+    return key.direction === 'descending' ? -order : order;
+  };
+  return [...groups].sort((a, b) => {
+    const left = sortValues.get(a)!;
+    const right = sortValues.get(b)!;
+    for (let i = 0; i < keys.length; i++) {
+      const order = compareKey(keys[i]!, left[i]!, right[i]!);
+      if (order !== 0) return order;
+    }
+    return 0;
+  });
 }
 
 function aggregate(members: readonly EmulatedSeries[], start: number, end: number, aggregation: Aggregation | undefined, fold: 'sum' | 'avg'): number | null {
@@ -194,6 +296,10 @@ function aggregate(members: readonly EmulatedSeries[], start: number, end: numbe
       if (value !== null) values.push(value);
     }
   }
+  return reduceValues(values, aggregation, fold);
+}
+
+function reduceValues(values: readonly number[], aggregation: Aggregation | undefined, fold: 'sum' | 'avg'): number | null {
   if (values.length === 0) return null;
   const type = !aggregation || aggregation.type === 'auto' ? (fold === 'sum' ? 'sum' : 'avg') : aggregation.type === 'value' ? 'sum' : aggregation.type;
   switch (type) {
@@ -215,7 +321,7 @@ function aggregate(members: readonly EmulatedSeries[], start: number, end: numbe
   return null;
 }
 
-function percentile(values: number[], p: number): number {
+function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;

@@ -2,8 +2,9 @@
  * The emulator's metric selector parser, for the subset of the grammar the gateway emits and a
  * little more: comma-separated expressions (the `builtin:host.cpu.(idle,user)` shorthand too),
  * quoted keys, and the transformations `:filter(...)` (eq, ne, prefix, suffix, contains,
- * existsKey, in(key, entitySelector(...)), and, or, not), `:splitBy(...)`, the aggregations
- * and `:fold`. Strings are double-quoted; a tilde escapes a quote or a tilde inside them.
+ * existsKey, in(key, entitySelector(...)), and, or, not), `:splitBy(...)`, the aggregations,
+ * `:fold`, `:sort(value(<aggregation>,<direction>), dimension("<key>",<direction>[,lexical|natural]))`
+ * and `:limit(n)`. Strings are double-quoted; a tilde escapes a quote or a tilde inside them.
  */
 
 export type Condition =
@@ -18,11 +19,20 @@ export interface Aggregation {
   percentile?: number;
 }
 
+export type Direction = 'ascending' | 'descending';
+
+/** One criterion of `:sort`; later ones break ties of earlier ones. */
+export type SortKey =
+  | { by: 'value'; aggregation: Aggregation; direction: Direction }
+  | { by: 'dimension'; key: string; direction: Direction; type: 'lexical' | 'natural' };
+
 export type Transform =
   | { kind: 'filter'; conditions: Condition[] }
   | { kind: 'splitBy'; keys: string[] }
   | { kind: 'aggregation'; aggregation: Aggregation }
-  | { kind: 'fold'; aggregation?: Aggregation };
+  | { kind: 'fold'; aggregation?: Aggregation }
+  | { kind: 'sort'; keys: SortKey[] }
+  | { kind: 'limit'; count: number };
 
 export interface Expression {
   /** As written, which the answer echoes as `metricId`. */
@@ -156,6 +166,22 @@ class Parser {
       this.expect(')');
       return { kind: 'fold', aggregation };
     }
+    if (name === 'sort') {
+      this.expect('(');
+      const keys = this.list(() => this.sortKey());
+      this.expect(')');
+      return { kind: 'sort', keys };
+    }
+    if (name === 'limit') {
+      this.expect('(');
+      this.skipSpaces();
+      const digits = /^\d+/.exec(this.text.slice(this.at))?.[0];
+      if (digits === undefined) this.fail('limit takes a whole number of series, like limit(10)');
+      this.at += digits.length;
+      this.skipSpaces();
+      this.expect(')');
+      return { kind: 'limit', count: Number(digits) };
+    }
     if (AGGREGATIONS.has(name) || name === 'percentile') return { kind: 'aggregation', aggregation: this.aggregation(name) };
     if (name === '') this.fail('expected a transformation after ":"');
     this.fail(`the transformation ':${name}' is not supported here`);
@@ -173,6 +199,46 @@ class Parser {
     }
     if (!AGGREGATIONS.has(name)) this.fail(`unknown aggregation '${name}'`);
     return { type: name as Aggregation['type'] };
+  }
+
+  sortKey(): SortKey {
+    const by = this.word();
+    this.expect('(');
+    this.skipSpaces();
+    let key: SortKey;
+    if (by === 'value') {
+      const aggregation = this.aggregation(this.word());
+      this.skipSpaces();
+      this.expect(',');
+      this.skipSpaces();
+      key = { by, aggregation, direction: this.direction() };
+    } else if (by === 'dimension') {
+      const dimension = this.string();
+      this.skipSpaces();
+      this.expect(',');
+      this.skipSpaces();
+      const direction = this.direction();
+      this.skipSpaces();
+      let type: 'lexical' | 'natural' = 'lexical';
+      if (this.take(',')) {
+        this.skipSpaces();
+        const word = this.word();
+        if (word !== 'lexical' && word !== 'natural') this.fail(`sort type must be lexical or natural; got '${word}'`);
+        type = word;
+      }
+      key = { by, key: dimension, direction, type };
+    } else {
+      this.fail(`sort takes value(<aggregation>,<direction>) or dimension("<key>",<direction>); got '${by}'`);
+    }
+    this.skipSpaces();
+    this.expect(')');
+    return key;
+  }
+
+  direction(): Direction {
+    const word = this.word();
+    if (word !== 'ascending' && word !== 'descending') this.fail(`sort direction must be ascending or descending; got '${word}'`);
+    return word;
   }
 
   condition(): Condition {

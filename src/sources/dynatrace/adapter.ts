@@ -6,9 +6,11 @@ import {
   UpstreamNotFoundError,
   UpstreamUnavailableError,
 } from '../../core/errors.js';
+import type { AggregateGroup } from '../../core/aggregate.js';
 import type { Series } from '../../core/series.js';
 import type { SourceDeps } from '../create.js';
 import type {
+  AggregateQuery,
   MetricDescriptor,
   MetricQuery,
   MetricSource,
@@ -18,6 +20,8 @@ import type {
   SourceHealth,
   SourceWarning,
 } from '../source.js';
+import { groupsFromAnswer, type ExpressionAnswer } from './aggregate.js';
+import { localReadRange, planAggregate, type AggregatePlan } from './aggregate-plan.js';
 import { closestKeys } from './closest-keys.js';
 import { DynatraceClient } from './client.js';
 import type { DynatraceSourceConfig } from './config.js';
@@ -86,7 +90,7 @@ export interface ExportStatus {
 
 export class DynatraceSource implements MetricSource {
   readonly kind = 'dynatrace' as const;
-  readonly capabilities = { maxBatchSize: 100, cacheable: true, pushDownAggregation: false, writes: false };
+  readonly capabilities = { maxBatchSize: 100, cacheable: true, pushDownAggregation: true, writes: false };
   readonly mappings: MetricMappings;
   readonly #client: DynatraceClient | undefined;
   readonly #catalogue: DescriptorCatalogue | undefined;
@@ -146,6 +150,52 @@ export class DynatraceSource implements MetricSource {
     });
     if (live.length > 0) await this.#queryLive(live, results, ctx);
     return results;
+  }
+
+  /**
+   * The aggregate push-down: Dynatrace merges the series of each group (`:splitBy`) and the
+   * gateway combines the per-slot statistics into buckets, the whole-range value and top-N, with
+   * the same answer the gateway would compute from `query()` results (see aggregate-plan.ts for
+   * what that allows). Resolves to undefined for everything else, including whatever would make
+   * `query()` fail or answer from export files: the gateway's own path then reports or answers it
+   * exactly as it does for metricData. Upstream failures of the call itself come back as the same
+   * errors `query()` gives, except a 400, which may be about the transformations only this path
+   * sends, so the gateway's path is tried instead.
+   */
+  async aggregate(query: AggregateQuery, ctx: QueryContext): Promise<AggregateGroup[] | undefined> {
+    await this.#ready;
+    const prepared = await this.#prepareAggregate(query);
+    if ('unsupported' in prepared) {
+      ctx.log.debug({ source: this.id, metric: query.metric, fn: query.fn, reason: prepared.unsupported }, 'aggregate not pushed down to Dynatrace');
+      return undefined;
+    }
+    if (prepared.empty) return [];
+    const { plan, conversion } = prepared;
+    const expressions = [...plan.statistics.map((entry) => entry.expression), plan.seriesExpression];
+    const answers = new Map<string, ExpressionAnswer>();
+    try {
+      await forEachLimited(planCalls(expressions.map((expression) => ({ expression, scope: plan.scope }))), this.#concurrency, async (call) => {
+        const data = await this.#client!.get<MetricData>('/metrics/query', queryString({ selector: call.expressions.join(','), ...call.scope }), ctx.signal);
+        this.#readAnswer(call, data).forEach((outcome, i) => {
+          if (outcome instanceof Error) throw outcome;
+          answers.set(call.expressions[i]!, outcome);
+        });
+      });
+    } catch (error) {
+      if (error instanceof UpstreamBadRequestError) {
+        ctx.log.debug({ source: this.id, metric: query.metric, err: error }, 'Dynatrace refused the aggregate push-down; computing it in the gateway');
+        return undefined;
+      }
+      throw error;
+    }
+    const groups = groupsFromAnswer(
+      plan,
+      plan.statistics.map((entry) => answers.get(entry.expression)!),
+      answers.get(plan.seriesExpression)!,
+      { source: this.id, conversion },
+    );
+    if (!groups) ctx.log.debug({ source: this.id, metric: query.metric, fn: query.fn }, 'Dynatrace answer cannot give the gateway\'s aggregate; computing it in the gateway');
+    return groups;
   }
 
   async health(): Promise<SourceHealth> {
@@ -219,9 +269,14 @@ export class DynatraceSource implements MetricSource {
 
   /** The export answer for a query, or undefined when the API should answer it. */
   #fromExports(query: MetricQuery, params: DynatraceParams, metrics: readonly ResolvedMetric[]): SeriesAnswer | undefined {
+    return this.#answersFromExports(query, params, metrics) ? this.#answerFromExports(query, params, metrics) : undefined;
+  }
+
+  /** Whether export files answer a query (rather than the API); throws when neither can. */
+  #answersFromExports(query: MetricQuery, params: DynatraceParams, metrics: readonly ResolvedMetric[]): boolean {
     if (params.origin === 'API') {
       if (!this.#client) throw this.#noApi();
-      return undefined;
+      return false;
     }
     const unfit = exportUnfitness(query, params);
     if (params.origin === 'EXPORTS' || !this.#client) {
@@ -229,14 +284,48 @@ export class DynatraceSource implements MetricSource {
         const why = params.origin === 'EXPORTS' ? 'origin EXPORTS' : `${this.id} has no API configured (url, apiToken) and answers from export files only`;
         throw new BadUserInputError(`${why}: ${unfit.reason}`, { field: unfit.field, source: this.id });
       }
-      return this.#answerFromExports(query, params, metrics);
+      return true;
     }
-    if (unfit !== undefined) return undefined;
-    const covered = metrics.every((metric) => {
+    if (unfit !== undefined) return false;
+    return metrics.every((metric) => {
       const view = this.#ingestor.store.view(metric.name);
       return view !== undefined && uncovered(view.coverage, query.range).length === 0;
     });
-    return covered ? this.#answerFromExports(query, params, metrics) : undefined;
+  }
+
+  /**
+   * Everything an aggregate push-down needs before it asks Dynatrace, or why there is none. The
+   * read the gateway's own path would make decides: export files answer it, or it would fail
+   * before reaching the API, means no push-down (that path then answers or fails as metricData
+   * would). A filter that lists no values keeps nothing, and `query()` answers it without a call.
+   */
+  async #prepareAggregate(
+    query: AggregateQuery,
+  ): Promise<{ unsupported: string } | { empty: true } | { empty: false; plan: AggregatePlan; conversion: UnitConversion }> {
+    if (!this.#client || !this.#catalogue) return { unsupported: 'no API configured' };
+    let params: DynatraceParams;
+    let resolved: ResolvedMetric;
+    try {
+      params = parseParams(query.params);
+      resolved = this.mappings.resolve(query.metric);
+      const read: MetricQuery = { metrics: [query.metric], range: localReadRange(query), filters: query.filters };
+      if (query.params) read.params = query.params;
+      if (this.#answersFromExports(read, params, [resolved])) return { unsupported: 'answered from export files' };
+    } catch (error) {
+      return { unsupported: `the gateway's own read fails: ${asError(error).message}` };
+    }
+    if (query.filters.some((filter) => !filter.exclude && filter.values.length === 0)) return { empty: true };
+
+    let catalogue: Map<string, DynatraceDescriptor>;
+    let conversion: UnitConversion;
+    try {
+      catalogue = await this.#catalogue.all();
+      conversion = this.#conversionFor(resolved, catalogue);
+    } catch (error) {
+      return { unsupported: `metric discovery or units: ${asError(error).message}` };
+    }
+    const outcome = planAggregate({ query, params, resolved, descriptor: catalogue.get(resolved.key) });
+    return 'unsupported' in outcome ? outcome : { empty: false, plan: outcome.plan, conversion };
   }
 
   #answerFromExports(query: MetricQuery, params: DynatraceParams, metrics: readonly ResolvedMetric[]): SeriesAnswer {

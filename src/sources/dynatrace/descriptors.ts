@@ -13,6 +13,9 @@ export interface DynatraceDescriptor {
   description?: string;
   unit?: string;
   dimensionDefinitions?: Array<{ key: string }>;
+  /** Aggregations the metric offers before any space aggregation (`auto`, `value`, `avg`, ...). */
+  aggregationTypes?: string[];
+  defaultAggregation?: { type?: string };
 }
 
 interface DescriptorPage {
@@ -25,7 +28,7 @@ interface DescriptorPage {
 const PAGE_SIZE = 500;
 /** A catalogue this many pages long means the upstream keeps handing out keys; stop. */
 const MAX_PAGES = 1000;
-const FIRST_PAGE = `pageSize=${PAGE_SIZE}&fields=${encodeURIComponent('+dimensionDefinitions')}`;
+const FIRST_PAGE = `pageSize=${PAGE_SIZE}&fields=${encodeURIComponent('+dimensionDefinitions,+aggregationTypes,+defaultAggregation')}`;
 
 /** After a failed fetch, callers within this long get the same failure instead of a new attempt. */
 const FAILURE_COOLDOWN_MS = 10_000;
