@@ -1,5 +1,6 @@
 import { getOperationAST, Kind, type DocumentNode, type ExecutionResult } from 'graphql';
-import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import { stableStringify } from '../cache/keys.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -35,17 +36,16 @@ const KEPT_ROOT_FIELDS = new Set(['metricData', 'aggregate', 'trend', 'allocatio
  * the earliest of their expiries).
  */
 export function useResponseCache(hooks: ResponseCacheHooks): Plugin<GatewayContext> {
+  // Documents seen to be keepable. Only their requests pay for a key (the variables are written
+  // out), so an ingest mutation carrying 10,000 points never does.
+  const keepableDocuments = new LRUCache<string, true>({ max: 1000 });
+  const keyOf = (request: Request, params: GraphQLParams) =>
+    [hooks.identityOf(request), hooks.dataVersions(), params.operationName ?? '', params.query, params.variables ? stableStringify(params.variables) : ''].join('\u0000');
   const keys = new WeakMap<Request, string>();
   return {
     onParams({ request, params, setResult }) {
-      if (!params.query) return;
-      const key = [
-        hooks.identityOf(request),
-        hooks.dataVersions(),
-        params.operationName ?? '',
-        params.query,
-        params.variables ? stableStringify(params.variables) : '',
-      ].join('\u0000');
+      if (!params.query || !keepableDocuments.has(params.query)) return;
+      const key = keyOf(request, params);
       const body = hooks.cache.get(key);
       if (body !== undefined) {
         hooks.metrics.responseCacheLookups.inc({ result: 'hit' });
@@ -58,15 +58,16 @@ export function useResponseCache(hooks: ResponseCacheHooks): Plugin<GatewayConte
     },
     onExecute({ args }) {
       const context = args.contextValue as GatewayContext;
-      const key = keys.get(context.request);
-      if (key === undefined || !keepable(args.document, args.operationName)) return;
+      const { params, request } = context;
+      if (!params?.query || !keepable(args.document, args.operationName)) return;
+      keepableDocuments.set(params.query, true);
       return {
         onExecuteDone({ result, setResult }) {
           if (isAsyncIterable(result) || result.errors?.length) return;
           const freshUntil = context.loaders.freshUntil;
           if (freshUntil === undefined) return;
           const body = JSON.stringify(result);
-          hooks.cache.set(key, body, freshUntil);
+          hooks.cache.set(keys.get(request) ?? keyOf(request, params), body, freshUntil);
           // Serialised once: the response goes out as the kept text.
           const sent: ExecutionResultWithSerializer = { ...result, stringify: () => body };
           setResult(sent);
