@@ -35,6 +35,7 @@ import { guardSource, type UpstreamGuard } from './resilience/upstream-guard.js'
 import { useHealth } from './http/health.js';
 import { useReady } from './http/ready.js';
 import { useSseHeartbeat } from './http/use-sse-heartbeat.js';
+import { useStreamedJson } from './http/use-streamed-json.js';
 import { useExplorePage } from './http/use-explore-page.js';
 import { attachWebSocket } from './http/websocket.js';
 import { requestInfo, useRequestLog } from './http/use-request-log.js';
@@ -218,6 +219,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useCollectorApi({ registry, metrics, log, tenantOf: (request) => requestIdentity(request).tenant }),
       useExplorePage({ log: log.child({ component: 'explore' }) }),
       useSseHeartbeat({ intervalMs: config.streams.heartbeat }),
+      useStreamedJson(),
       useInputErrors(),
       useReportedErrors(),
       useWarnings(),

@@ -7,7 +7,7 @@
  *
  * It sends `{ type: 'ready', url }` once listening, and answers the parent's messages:
  *   `{ type: 'reset' }` -> peak RSS and the event-loop delay histogram start again; `{ type: 'reset' }`
- *   `{ type: 'stats' }` -> `{ type: 'stats', peakRssBytes, rssBytes, loopMaxMs, loopP99Ms }`
+ *   `{ type: 'stats' }` -> `{ type: 'stats', peakRssBytes, rssBytes, restRssBytes, loopMaxMs, loopP99Ms }`
  *   `{ type: 'close' }` -> closes the server and exits.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,8 @@ export interface ProcessStats {
   type: 'stats';
   peakRssBytes: number;
   rssBytes: number;
+  /** RSS after a full collection at the last reset: what the server held before the measured window. */
+  restRssBytes: number;
   /** Longest event-loop stall seen since the last reset. */
   loopMaxMs: number;
   loopP99Ms: number;
@@ -73,6 +75,7 @@ const server = role === 'baseline' ? await startBaseline() : await startGatewayF
 
 // The kernel's high-water mark is exact; sampling covers systems without clear_refs.
 let sampledPeak = 0;
+let restRss = process.memoryUsage.rss();
 const sampler = setInterval(() => {
   sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
 }, 20);
@@ -82,8 +85,11 @@ loop.enable();
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'reset') {
+    // Garbage from setup (seeding, warm-up) out first, so the rest figure is what the server holds.
+    (globalThis as { gc?: () => void }).gc?.();
+    restRss = process.memoryUsage.rss();
     resetPeakRss();
-    sampledPeak = process.memoryUsage.rss();
+    sampledPeak = restRss;
     loop.reset();
     process.send!({ type: 'reset' });
   } else if (message.type === 'stats') {
@@ -91,6 +97,7 @@ process.on('message', (message: ParentMessage) => {
       type: 'stats',
       peakRssBytes: Math.max(kernelPeakRss(), sampledPeak, process.memoryUsage.rss()),
       rssBytes: process.memoryUsage.rss(),
+      restRssBytes: restRss,
       loopMaxMs: loop.max / 1e6,
       loopP99Ms: loop.percentile(99) / 1e6,
     };

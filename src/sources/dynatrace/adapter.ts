@@ -194,7 +194,7 @@ export class DynatraceSource implements MetricSource {
       answers.get(plan.seriesExpression)!,
       { source: this.id, conversion },
     );
-    if (!groups) ctx.log.debug({ source: this.id, metric: query.metric, fn: query.fn }, 'Dynatrace answer cannot give the gateway\'s aggregate; computing it in the gateway');
+    if (!groups) ctx.log.debug({ source: this.id, metric: query.metric, fn: query.fn }, 'the Dynatrace answer cannot give what the gateway would compute; computing it in the gateway');
     return groups;
   }
 
