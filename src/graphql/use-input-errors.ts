@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
+import { GraphQLEnumType, GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ScalarInputError } from './scalars/input-error.js';
 
@@ -6,28 +6,33 @@ import { ScalarInputError } from './scalars/input-error.js';
  * Makes bad scalar input read like the rest of the gateway's errors: code BAD_USER_INPUT, the
  * argument it was given for, and the accepted forms. graphql-js reports a bad literal against the
  * value node and a bad variable against the variable definition, without the argument's name;
- * this plugin finds the argument in the document and rewrites the message.
+ * this plugin finds the argument in the document and rewrites the message. A value outside an enum
+ * (an unknown aggregate function) is bad input too: graphql-js's words are kept, the code becomes
+ * BAD_USER_INPUT and the accepted values are listed.
  */
 export function useInputErrors(): Plugin {
   return {
     onValidate({ params }) {
       return ({ result, setResult }) => {
-        if (result.some(isScalarError)) setResult(result.map((error) => (error instanceof GraphQLError ? rewrite(error, params.documentAST) : error)));
+        if (result.some(isInputError)) setResult(result.map((error) => (error instanceof GraphQLError ? rewrite(error, params.documentAST, params.schema) : error)));
       };
     },
     onExecute({ args }) {
       return {
         onExecuteDone({ result, setResult }) {
-          if (!('errors' in result) || !result.errors?.some(isScalarError)) return;
-          setResult({ ...result, errors: result.errors.map((error) => rewrite(error, args.document)) });
+          if (!('errors' in result) || !result.errors?.some(isInputError)) return;
+          setResult({ ...result, errors: result.errors.map((error) => rewrite(error, args.document, args.schema)) });
         },
       };
     },
   };
 }
 
-function isScalarError(error: Error): boolean {
-  return scalarCause(error) !== undefined;
+/** graphql-js's words for a value outside an enum, in a literal or in a variable. */
+const NOT_IN_ENUM = /Value "[^"]*" does not exist in "(\w+)" enum/;
+
+function isInputError(error: Error): boolean {
+  return scalarCause(error) !== undefined || (error instanceof GraphQLError && NOT_IN_ENUM.test(error.message) && error.extensions['code'] !== 'BAD_USER_INPUT');
 }
 
 /** graphql-js and the executor wrap scalar errors once or twice; find ours at the end of the chain. */
@@ -38,9 +43,9 @@ function scalarCause(error: Error | undefined): ScalarInputError | undefined {
   return undefined;
 }
 
-function rewrite(error: GraphQLError, document: DocumentNode): GraphQLError {
+function rewrite(error: GraphQLError, document: DocumentNode, schema: GraphQLSchema): GraphQLError {
   const cause = scalarCause(error);
-  if (!cause) return error;
+  if (!cause) return NOT_IN_ENUM.test(error.message) ? rewriteEnum(error, document, schema) : error;
   const node = error.nodes?.[0];
   let where: string;
   let argument: string | undefined;
@@ -59,6 +64,20 @@ function rewrite(error: GraphQLError, document: DocumentNode): GraphQLError {
     positions: error.positions,
     // No originalError: yoga masks any GraphQLError whose chain ends in a plain Error.
     extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) },
+  });
+}
+
+function rewriteEnum(error: GraphQLError, document: DocumentNode, schema: GraphQLSchema): GraphQLError {
+  const node = error.nodes?.[0];
+  const argument = node?.kind === Kind.VARIABLE_DEFINITION ? argumentsUsingVariable(document, node.variable.name.value)[0] : node ? argumentPath(document, node) : undefined;
+  const type = schema.getType(NOT_IN_ENUM.exec(error.message)![1]!);
+  const accepted = type instanceof GraphQLEnumType ? ` Accepted: ${type.getValues().map((value) => value.name).join(', ')}.` : '';
+  return new GraphQLError(`${error.message}${accepted}`, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    // `http` (yoga's status for a request error) stays; yoga strips it from the response.
+    extensions: { ...(error.extensions['http'] ? { http: error.extensions['http'] } : {}), code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) },
   });
 }
 

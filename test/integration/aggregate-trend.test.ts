@@ -216,15 +216,16 @@ describe('Query.aggregate and Query.trend on the native collector', () => {
     });
   });
 
-  // graphql-js refuses these in validation, before any resolver runs. The gateway's input-error
-  // plugin rewrites only scalar errors, so the code here is graphql-yoga's, not BAD_USER_INPUT.
-  describe('an unknown function is refused by the schema, naming the value and the enum', () => {
+  // graphql-js refuses these before any resolver runs; the input-error plugin makes them BAD_USER_INPUT.
+  describe('an unknown function is refused as bad input, naming the value, the argument and the accepted functions', () => {
     it('given as a literal', async () => {
       const response = await gql(gateway, '{ aggregate(source: "native", metric: "agg_latency_ms", function: P95) { value } }');
       expect(response.status).toBe(400);
       expect(response.data).toBeUndefined();
       expect(response.errors).toHaveLength(1);
       expect(response.errors![0]!.message).toMatch(/Value "P95" does not exist in "AggregateFunction" enum/);
+      expect(response.errors![0]!.message).toMatch(/Accepted: SUM, AVG, .*PERCENTILE/);
+      expect(response.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'function' });
     });
 
     it('given in a variable', async () => {
@@ -232,6 +233,7 @@ describe('Query.aggregate and Query.trend on the native collector', () => {
       expect(response.status).toBe(400);
       expect(response.data).toBeUndefined();
       expect(response.errors![0]!.message).toMatch(/Variable "\$fn" got invalid value "p95"; Value "p95" does not exist in "AggregateFunction" enum/);
+      expect(response.errors![0]!.extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'function' });
     });
   });
 });
