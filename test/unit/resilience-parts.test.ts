@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.js';
 import { RetryBudget } from '../../src/resilience/retry-budget.js';
+import { timedSignal } from '../../src/resilience/timed-signal.js';
 import { TokenBucket } from '../../src/resilience/token-bucket.js';
 import { channelKey, type StreamRequest } from '../../src/streams/stream-hub.js';
 
@@ -50,5 +51,35 @@ describe('stream channels', () => {
     const base = { source: { id: 'native', watch: () => () => {} }, metrics: ['m'], filters: [], pollIntervalMs: 1000, backfillMs: 0 } as unknown as StreamRequest;
     const keys = new Set([channelKey(base), channelKey({ ...base, identity: 'a' }), channelKey({ ...base, identity: 'b' }), channelKey({ ...base, identity: 'a', tenantId: 't' })]);
     expect(keys.size).toBe(4);
+  });
+});
+
+describe('timedSignal', () => {
+  it('aborts with a TimeoutError when the time runs out, and says so', async () => {
+    const timed = timedSignal(20);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(timed.signal.aborted).toBe(true);
+    expect(timed.timedOut).toBe(true);
+    expect((timed.signal.reason as Error).name).toBe('TimeoutError');
+  });
+
+  it('aborts with the parent, with its reason, and not as a timeout', () => {
+    const parent = new AbortController();
+    const timed = timedSignal(10_000, parent.signal);
+    parent.abort(new Error('client left'));
+    expect(timed.signal.aborted).toBe(true);
+    expect(timed.timedOut).toBe(false);
+    expect((timed.signal.reason as Error).message).toBe('client left');
+    timed.done();
+    expect(timedSignal(10_000, parent.signal).signal.aborted).toBe(true);
+  });
+
+  it('leaves the parent and the clock alone once done', async () => {
+    const parent = new AbortController();
+    const timed = timedSignal(20, parent.signal);
+    timed.done();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    parent.abort();
+    expect(timed.signal.aborted).toBe(false);
   });
 });

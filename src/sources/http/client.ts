@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayTimeoutError, UpstreamRateLimitedError, UpstreamUnavailableError, isGatewayError, type GatewayError } from '../../core/errors.js';
+import { timedSignal } from '../../resilience/timed-signal.js';
 import { currentUpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { backoffMs } from './backoff.js';
@@ -180,8 +181,7 @@ export class UpstreamClient {
 
   async #attempt(method: string, sentPath: string, request: UpstreamRequest, timeoutMs: number): Promise<UpstreamResponse> {
     const { source, metrics } = this.#options;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+    const attempt = timedSignal(timeoutMs, request.signal);
     const headers = typeof request.headers === 'function' ? request.headers(sentPath) : (request.headers ?? {});
     const stopTimer = metrics?.upstreamHttpDuration.startTimer({ source });
     try {
@@ -191,7 +191,7 @@ export class UpstreamClient {
         method: method as 'GET',
         headers: request.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
         body: request.body,
-        signal,
+        signal: attempt.signal,
       });
       const text = await readCapped(response.body, this.#options.maxResponseBytes ?? 20 * 1024 * 1024, source, response.statusCode);
       metrics?.upstreamHttp.inc({ source, status: String(response.statusCode) });
@@ -213,11 +213,12 @@ export class UpstreamClient {
       };
     } catch (error) {
       metrics?.upstreamHttp.inc({ source, status: 'error' });
-      if (timeout.aborted && !request.signal?.aborted) {
+      if (attempt.timedOut && !request.signal?.aborted) {
         throw new GatewayTimeoutError(`${source} did not answer within ${timeoutMs} ms`, 'total', { source, cause: error });
       }
       throw error;
     } finally {
+      attempt.done();
       stopTimer?.();
     }
   }
