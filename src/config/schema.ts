@@ -42,6 +42,8 @@ export const sourceBase = {
   timeoutMs: positiveInt.optional(),
   /** Retries for idempotent reads that failed with a retryable error. */
   retries: z.number().int().min(0).max(5).optional(),
+  /** Concurrent connections to the upstream (its HTTP pool). @default 64 */
+  connections: z.number().int().min(1).max(1024).optional(),
   /** `false` or 0 turns caching off for this source; an object overrides the global TTLs. */
   cacheTtl: cacheTtl.optional(),
   /** The shortest poll interval a live stream may ask of this source. @default 10s */

@@ -176,6 +176,12 @@ describe('validateConfig', () => {
     expect(problemsOf(() => validateConfig({ sources: [] }, 'gateway.yaml', {}))).toEqual(['sources: at least one source is required']);
   });
 
+  it('rejects an upstream pool of no connections', () => {
+    const darktrace = { id: 'dt', kind: 'darktrace', url: 'https://dt.example', publicToken: 'p', privateToken: 'k', connections: 0 };
+    expect(problemsOf(() => validateConfig({ sources: [darktrace] }, 'gateway.yaml', {}))).toEqual(['sources[0].connections: must be at least 1; got 0']);
+    expect(validateConfig({ sources: [{ ...darktrace, connections: 8 }] }, 'gateway.yaml', {}).sources[0]).toMatchObject({ connections: 8 });
+  });
+
   it('rejects a duration setting it cannot read', () => {
     expect(problemsOf(() => validateConfig({ ...minimal, cache: { settle: '5x' } }, 'gateway.yaml', {}))).toEqual([
       'cache.settle: must be a duration like 30s, 5m, 5min, 1h, 1hour, 1d, 7day or a number of seconds; got "5x"',

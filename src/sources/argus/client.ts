@@ -13,6 +13,8 @@ export interface ArgusClientOptions {
   timeoutMs?: number;
   /** Extra attempts for reads after 5xx or a dropped connection. @default 2 */
   retries?: number;
+  /** Concurrent connections to the upstream. @default 64 */
+  connections?: number;
   log: Logger;
   metrics?: GatewayMetrics;
 }
@@ -41,6 +43,7 @@ export class ArgusClient {
       timeoutMs: Math.min(10_000, deadlineMs),
       deadlineMs,
       retries: options.retries ?? 2,
+      ...(options.connections !== undefined ? { connections: options.connections } : {}),
       verifyTls: options.verifyTls,
       ...(options.ca !== undefined ? { ca: options.ca } : {}),
       log: options.log,

@@ -22,6 +22,7 @@ export function createArgusSource(config: ArgusSourceConfig, deps: SourceDeps): 
     ...(ca !== undefined ? { ca } : {}),
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
     ...(config.retries !== undefined ? { retries: config.retries } : {}),
+    ...(config.connections !== undefined ? { connections: config.connections } : {}),
     log: deps.log,
     metrics: deps.metrics,
   });

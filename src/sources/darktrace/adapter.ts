@@ -199,6 +199,7 @@ export function createDarktraceSource(config: DarktraceSourceConfig, deps: { log
     ...(config.caFile ? { ca: readFileSync(config.caFile, 'utf8') } : {}),
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
     ...(config.retries !== undefined ? { retries: config.retries } : {}),
+    ...(config.connections !== undefined ? { connections: config.connections } : {}),
     log: deps.log,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });

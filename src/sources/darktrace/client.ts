@@ -17,6 +17,8 @@ export interface DarktraceClientOptions {
   timeoutMs?: number;
   /** @default 2 */
   retries?: number;
+  /** Concurrent connections to the upstream. @default 64 */
+  connections?: number;
   log: Logger;
   metrics?: GatewayMetrics;
 }
@@ -42,6 +44,7 @@ export class DarktraceClient {
       deadlineMs,
       timeoutMs: Math.min(ATTEMPT_TIMEOUT_MS, deadlineMs),
       retries: options.retries ?? 2,
+      ...(options.connections !== undefined ? { connections: options.connections } : {}),
       verifyTls: options.verifyTls ?? true,
       ...(options.ca ? { ca: options.ca } : {}),
       log: options.log,

@@ -117,6 +117,7 @@ export class DynatraceSource implements MetricSource {
         ...(config.caFile !== undefined ? { caFile: config.caFile } : {}),
         ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
         ...(config.retries !== undefined ? { retries: config.retries } : {}),
+        ...(config.connections !== undefined ? { connections: config.connections } : {}),
         log: deps.log,
         metrics: deps.metrics,
       });

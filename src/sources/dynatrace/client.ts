@@ -18,6 +18,8 @@ export interface DynatraceClientOptions {
   caFile?: string;
   timeoutMs?: number;
   retries?: number;
+  /** Concurrent connections to the upstream. @default 64 */
+  connections?: number;
   log: Logger;
   metrics?: GatewayMetrics;
 }
@@ -33,6 +35,7 @@ export class DynatraceClient {
       // `timeoutMs` in the config bounds the whole call, waits for a rate limit included.
       ...(options.timeoutMs !== undefined ? { deadlineMs: options.timeoutMs, timeoutMs: Math.min(options.timeoutMs, 10_000) } : {}),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
+      ...(options.connections !== undefined ? { connections: options.connections } : {}),
       verifyTls: options.verifyTls,
       ...(options.caFile ? { ca: readFileSync(options.caFile, 'utf8') } : {}),
       log: options.log,
