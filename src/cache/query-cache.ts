@@ -78,16 +78,18 @@ export class QueryCache {
             if (!(answer instanceof Error)) return fresher(answer, now + ttl);
             return policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer;
           });
-        settlers[j]!(outcome);
-        results[queryIndex] = outcome;
-        void fresh.then(async (answers) => {
+        const written = fresh.then(async (answers) => {
           const answer = answers[j]!;
           if (answer instanceof Error) return;
           const encoded = encodeAnswer(answer, now + ttl);
           await this.store.set(key, encoded, ttl);
           // A longer-lived copy, served only when the source fails.
-          if (policy.maxStaleMs) await this.store.set(staleKey(key), JSON.stringify({ at: now, answer: encoded }), ttl + policy.maxStaleMs);
+          if (policy.maxStaleMs) void this.store.set(staleKey(key), JSON.stringify({ at: now, answer: encoded }), ttl + policy.maxStaleMs);
         });
+        // The flight lasts until the store holds the answer (stores never reject), so a request
+        // arriving between the upstream's answer and the write joins it instead of calling again.
+        settlers[j]!(outcome.then((answer) => written.then(() => answer)));
+        results[queryIndex] = outcome;
       });
     }
     return Promise.all(results as Array<QueryResult | Promise<QueryResult>>);
