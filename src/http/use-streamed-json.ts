@@ -26,8 +26,9 @@ export function useStreamedJson(options: StreamedJsonOptions = {}): Plugin {
   return {
     onResultProcess({ request, result, setResultProcessor }) {
       if (Array.isArray(result) || isAsyncIterable(result)) return;
-      const single = result as ExecutionResult & { stringify?: unknown };
-      if (single.stringify || single.errors?.length || single.data == null || !hasAtLeastItems(single.data, minItems)) return;
+      const single = result as ExecutionResult;
+      // A kept response (src/graphql/use-response-cache.ts) has only `stringify`, no data.
+      if (single.errors?.length || single.data == null || !hasAtLeastItems(single.data, minItems)) return;
       const mediaType = regularMediaType(request.headers.get('accept'));
       if (!mediaType) return;
       const body = single.extensions ? { data: single.data, extensions: withoutInternals(single.extensions) } : { data: single.data };

@@ -23,7 +23,7 @@ describe('QueryCache single flight', () => {
       capabilities: { maxBatchSize: 10, cacheable: true, pushDownAggregation: false, writes: false },
       query: async (queries) => {
         calls++;
-        return queries.map(() => [{ metric: 'm', labels: {}, timestamps: [1], values: [2] }]);
+        return queries.map(() => [{ source: 'src', metric: 'm', labels: {}, timestamps: [1], values: [2] }]);
       },
       health: async () => ({ healthy: true }),
     };
