@@ -18,6 +18,7 @@ import type { CachePolicy } from './cache/ttl.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { GatewayFields } from './graphql/context.js';
 import { SeriesLoaders } from './graphql/loaders.js';
+import { Pacer } from './graphql/pacing.js';
 import { createGatewaySchema } from './graphql/schema.js';
 import { useInputErrors } from './graphql/use-input-errors.js';
 import { useReportedErrors } from './graphql/use-reported-errors.js';
@@ -205,6 +206,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         warnings,
         reportError: (error) => reported.push(error),
         streams,
+        pacer: new Pacer(),
         shutdownSignal: shutdown.signal,
       };
     },

@@ -6,6 +6,7 @@ import type { QueryCache } from '../cache/query-cache.js';
 import type { SourceHealth, SourceRegistry, MetricSource, SourceWarning } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { SeriesLoaders } from './loaders.js';
+import type { Pacer } from './pacing.js';
 
 /** What every resolver gets. Built fresh per request: loaders are never shared across requests. */
 export interface GatewayFields {
@@ -37,6 +38,8 @@ export interface GatewayFields {
     minPollIntervalMs(source: MetricSource): number;
     defaultPollIntervalMs: number;
   };
+  /** Cuts the execution of a very large answer into turns of the event loop (pacing.ts). */
+  pacer: Pacer;
   /** Aborts when the gateway begins shutting down; streams end cleanly on it. */
   shutdownSignal: AbortSignal;
 }

@@ -21,7 +21,9 @@ export const metricDataResolvers: Resolvers = {
     interval: (series) => series.intervalMs ?? null,
     labels: (series) => Object.entries(series.labels).map(([key, value]) => ({ key, value })),
     label: (series, { key }) => series.labels[key] ?? null,
-    points: (series) => series.timestamps.map((timestamp, i) => ({ timestamp, value: series.values[i] ?? null })),
+    timestamps: (series, _, ctx) => ctx.pacer.pace(series.timestamps),
+    values: (series, _, ctx) => ctx.pacer.pace(series.values),
+    points: (series, _, ctx) => ctx.pacer.pace(series.timestamps.map((timestamp, i) => ({ timestamp, value: series.values[i] ?? null }))),
   },
 };
 
