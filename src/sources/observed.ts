@@ -1,9 +1,11 @@
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import type { MetricQuery, MetricSource, QueryContext, QueryResult } from './source.js';
+import type { AggregateGroup } from '../core/aggregate.js';
+import type { AggregateQuery, MetricQuery, MetricSource, QueryContext, QueryResult } from './source.js';
 
 /**
- * Counts and times every call into an adapter. It wraps `query` only; everything else passes
- * through, so optional capabilities stay discoverable by presence.
+ * Counts and times every call into an adapter: `query`, and `aggregate` when the adapter has it
+ * (a push-down that declines, answering undefined, is not counted: nothing was computed upstream).
+ * Everything else passes through, so optional capabilities stay discoverable by presence.
  */
 export function observeSource(source: MetricSource, metrics: GatewayMetrics): MetricSource {
   const query = async (queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]> => {
@@ -21,9 +23,27 @@ export function observeSource(source: MetricSource, metrics: GatewayMetrics): Me
       stopTimer();
     }
   };
+  const aggregate = async (request: AggregateQuery, ctx: QueryContext): Promise<AggregateGroup[] | undefined> => {
+    const stopTimer = metrics.upstreamDuration.startTimer({ source: source.id });
+    try {
+      const groups = await source.aggregate!(request, ctx);
+      if (groups) {
+        metrics.upstreamQueries.inc({ source: source.id });
+        metrics.upstreamCalls.inc({ source: source.id, outcome: 'ok' });
+      }
+      return groups;
+    } catch (error) {
+      metrics.upstreamQueries.inc({ source: source.id });
+      metrics.upstreamCalls.inc({ source: source.id, outcome: 'error' });
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  };
   return new Proxy(source, {
     get(target, property) {
       if (property === 'query') return query;
+      if (property === 'aggregate' && target.aggregate) return aggregate;
       const value = Reflect.get(target, property, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },

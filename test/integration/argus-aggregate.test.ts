@@ -217,6 +217,8 @@ describe('Query.aggregate on an Argus source', () => {
 
   it('is pushed down and answers per group and bucket', async () => {
     setup.argus.server.resetCount();
+    const calls = () => setup.gateway.metrics.count(setup.gateway.metrics.upstreamCalls, { source: 'argus', outcome: 'ok' });
+    const callsBefore = await calls();
     const response = await gql(setup.gateway, `{
       aggregate(source: "argus", metric: "netstats.packages", function: SUM, groupBy: ["customer"], limit: 2, interval: "30m",
                 from: "${range.from}", to: "${range.to}") {
@@ -233,6 +235,8 @@ describe('Query.aggregate on an Argus source', () => {
     expect(groups[0]!.buckets.map((b: any) => b.timestamp)).toEqual([range.from, new Date(range.fromMs + 30 * 60_000).toISOString()]);
     expect(setup.argus.server.count(AGGREGATE)).toBe(2);
     expect(setup.argus.server.count('/metrics/v1/metric/netstats/search')).toBe(0);
+    // The push-down is one call into the adapter in the gateway's upstream metrics.
+    expect(await calls()).toBe(callsBefore + 1);
   });
 
   it('is computed by the gateway from search results when Argus cannot (MEDIAN)', async () => {
