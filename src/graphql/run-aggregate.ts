@@ -52,6 +52,7 @@ export async function runAggregate(ctx: GatewayContext, source: MetricSource, re
         groupBy: request.groupBy,
         ...(request.limit != null ? { limit: request.limit } : {}),
         range,
+        readRange: query.range,
         ...(request.interval != null ? { intervalMs: request.interval } : {}),
         filters: query.filters,
         ...(query.params ? { params: query.params } : {}),

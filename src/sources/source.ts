@@ -96,6 +96,12 @@ export interface AggregateQuery {
   limit?: number;
   /** Exact range; aligned to `intervalMs` when that is given. */
   range: TimeRange;
+  /**
+   * The range the gateway's own computation reads raw series over (`query()` without an interval),
+   * which may be wider than `range`. A push-down that must see the same upstream slots as that
+   * read (Dynatrace picks its default resolution from the range) asks for this one. Absent: `range`.
+   */
+  readRange?: TimeRange;
   /** Bucket length; absent means one value over the whole range. */
   intervalMs?: number;
   filters: readonly LabelFilter[];

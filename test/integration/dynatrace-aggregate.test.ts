@@ -43,14 +43,15 @@ describe('Dynatrace aggregate push-down', () => {
     await emulator.close();
   });
 
+  /** As run-aggregate.ts builds it: without an interval, the raw read is widened to the gateway's automatic step. */
   function query(overrides: Partial<AggregateQuery>): AggregateQuery {
-    return { metric: 'http_requests', fn: 'sum', groupBy: [], range: TWO_HOURS, filters: [], ...overrides };
+    const q: AggregateQuery = { metric: 'http_requests', fn: 'sum', groupBy: [], range: TWO_HOURS, filters: [], ...overrides };
+    return { readRange: q.intervalMs !== undefined ? q.range : alignRange(q.range, autoStep(q.range)), ...q };
   }
 
   /** What the gateway computes when nothing is pushed down: its raw read of the source, through core aggregation. */
   async function local(q: AggregateQuery): Promise<AggregateGroup[]> {
-    const range = q.intervalMs !== undefined ? q.range : alignRange(q.range, autoStep(q.range));
-    const [series] = await source.query([{ metrics: [q.metric], range, filters: q.filters, ...(q.params ? { params: q.params } : {}) }], ctx);
+    const [series] = await source.query([{ metrics: [q.metric], range: q.readRange ?? q.range, filters: q.filters, ...(q.params ? { params: q.params } : {}) }], ctx);
     if (series instanceof Error) throw series;
     const spec: AggregateSpec = { fn: q.fn, groupBy: q.groupBy, range: q.range };
     if (q.percentile !== undefined) spec.percentile = q.percentile;

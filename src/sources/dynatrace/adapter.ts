@@ -21,7 +21,7 @@ import type {
   SourceWarning,
 } from '../source.js';
 import { groupsFromAnswer, type ExpressionAnswer } from './aggregate.js';
-import { localReadRange, planAggregate, type AggregatePlan } from './aggregate-plan.js';
+import { planAggregate, type AggregatePlan } from './aggregate-plan.js';
 import { closestKeys } from './closest-keys.js';
 import { DynatraceClient } from './client.js';
 import type { DynatraceSourceConfig } from './config.js';
@@ -309,7 +309,7 @@ export class DynatraceSource implements MetricSource {
     try {
       params = parseParams(query.params);
       resolved = this.mappings.resolve(query.metric);
-      const read: MetricQuery = { metrics: [query.metric], range: localReadRange(query), filters: query.filters };
+      const read: MetricQuery = { metrics: [query.metric], range: query.readRange ?? query.range, filters: query.filters };
       if (query.params) read.params = query.params;
       if (this.#answersFromExports(read, params, [resolved])) return { unsupported: 'answered from export files' };
     } catch (error) {

@@ -1,6 +1,6 @@
 import { validateAggregateSpec } from '../../core/aggregate.js';
 import { MS } from '../../core/duration.js';
-import { alignRange, autoStep, type TimeRange } from '../../core/time.js';
+import type { TimeRange } from '../../core/time.js';
 import type { AggregateQuery } from '../source.js';
 import type { DynatraceDescriptor } from './descriptors.js';
 import type { ResolvedMetric } from './mappings.js';
@@ -108,7 +108,7 @@ export function planAggregate({ query, params, resolved, descriptor }: PlanInput
   const foreign = dimensions ? groupBy.filter((key) => !dimensions.includes(key)) : [];
   if (foreign.length > 0) return { unsupported: `${resolved.key} has no dimension ${foreign.join(', ')}` };
 
-  const read = localReadRange(query);
+  const read = query.readRange ?? query.range;
   const needsMinuteSlots = pushed !== 'sum';
   if (needsMinuteSlots && read.to - read.from > DEFAULT_POINTS * MS.MINUTE) {
     return { unsupported: `${fn} over more than ${DEFAULT_POINTS} minutes: the default slot is longer than a minute` };
@@ -133,14 +133,4 @@ export function planAggregate({ query, params, resolved, descriptor }: PlanInput
   if (query.limit !== undefined && groupBy.length > 0) plan.limit = query.limit;
   if (query.intervalMs !== undefined) plan.intervalMs = query.intervalMs;
   return { plan };
-}
-
-/**
- * The range the gateway's own aggregation reads from `query()` (src/graphql/run-aggregate.ts with
- * buildMetricQuery): the aggregate's range when it has an interval (already aligned to it),
- * otherwise that range widened to the step the gateway aligns every metric read to. Dynatrace
- * picks its default slot from this range, so the push-down asks for the same one.
- */
-export function localReadRange(query: Pick<AggregateQuery, 'range' | 'intervalMs'>): TimeRange {
-  return query.intervalMs !== undefined ? query.range : alignRange(query.range, autoStep(query.range));
 }
