@@ -19,7 +19,8 @@ import type { GatewayConfig } from './config/schema.js';
 import type { GatewayFields } from './graphql/context.js';
 import { SeriesLoaders } from './graphql/loaders.js';
 import { Pacer } from './graphql/pacing.js';
-import { createGatewaySchema } from './graphql/schema.js';
+import { useColumnExecution } from './graphql/columns/use-column-execution.js';
+import { createGatewayColumnSchema, createGatewaySchema } from './graphql/schema.js';
 import { useInputErrors } from './graphql/use-input-errors.js';
 import { useReportedErrors } from './graphql/use-reported-errors.js';
 import { useResponseCache } from './graphql/use-response-cache.js';
@@ -222,6 +223,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useExplorePage({ log: log.child({ component: 'explore' }) }),
       useSseHeartbeat({ intervalMs: config.streams.heartbeat }),
       useStreamedJson(),
+      useColumnExecution(createGatewayColumnSchema()),
       useInputErrors(),
       useReportedErrors(),
       useWarnings(),

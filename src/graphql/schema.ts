@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createSchema } from 'graphql-yoga';
+import { createColumnSchema } from './columns/column-schema.js';
 import type { GatewayContext } from './context.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -15,4 +16,9 @@ export function loadTypeDefs(): string[] {
 
 export function createGatewaySchema() {
   return createSchema<GatewayContext>({ typeDefs: loadTypeDefs(), resolvers: resolvers as never });
+}
+
+/** The same schema with float lists kept whole for execution (columns/column-schema.ts). */
+export function createGatewayColumnSchema() {
+  return createColumnSchema(loadTypeDefs(), resolvers);
 }
