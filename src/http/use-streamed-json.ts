@@ -5,8 +5,8 @@ import { hasAtLeastItems, jsonPieces } from './json-pieces.js';
 export interface StreamedJsonOptions {
   /** Results whose lists hold this many items between them are streamed. @default 50000 */
   minItems?: number;
-  /** Text written per chunk before the event loop gets a turn. @default 64 KiB */
-  chunkChars?: number;
+  /** Bytes written per chunk before the event loop gets a turn. @default 64 KiB */
+  chunkBytes?: number;
 }
 
 /**
@@ -15,14 +15,14 @@ export interface StreamedJsonOptions {
  * the result, its whole text and that text's bytes at once, and block the event loop for the
  * whole serialisation (about half a second at 10 MB). Here each chunk of text is made when the
  * socket wants it and the event loop gets a turn after each, so other requests and heartbeats
- * go on and at most a chunk of text exists at a time.
+ * go on and at most a chunk of it exists at a time, encoded straight into the bytes sent.
  *
  * Only plain JSON answers without errors are streamed; the rest (errors need yoga's status
  * rules, event streams and multipart have their own framing) go through yoga's processor.
  */
 export function useStreamedJson(options: StreamedJsonOptions = {}): Plugin {
   const minItems = options.minItems ?? 50_000;
-  const chunkChars = options.chunkChars ?? 64 * 1024;
+  const chunkBytes = options.chunkBytes ?? 64 * 1024;
   return {
     onResultProcess({ request, result, setResultProcessor }) {
       if (Array.isArray(result) || isAsyncIterable(result)) return;
@@ -34,33 +34,46 @@ export function useStreamedJson(options: StreamedJsonOptions = {}): Plugin {
       const body = single.extensions ? { data: single.data, extensions: withoutInternals(single.extensions) } : { data: single.data };
       setResultProcessor(
         (_, fetchAPI) =>
-          new fetchAPI.Response(chunked(body, chunkChars, fetchAPI.ReadableStream), { status: 200, headers: { 'content-type': `${mediaType}; charset=utf-8` } }),
+          new fetchAPI.Response(chunked(body, chunkBytes, fetchAPI.ReadableStream), { status: 200, headers: { 'content-type': `${mediaType}; charset=utf-8` } }),
         mediaType,
       );
     },
   };
 }
 
-function chunked(value: unknown, chunkChars: number, Stream: typeof ReadableStream): ReadableStream<Uint8Array> {
+/** The JSON text of `value` as a stream of chunks of at most `chunkBytes` (at least 4) UTF-8 bytes. */
+export function chunked(value: unknown, chunkBytes: number, Stream: typeof ReadableStream): ReadableStream<Uint8Array> {
   const pieces = jsonPieces(value);
   const encoder = new TextEncoder();
+  // What is left of a piece that did not fit in the last chunk.
+  let rest = '';
   let started = false;
   return new Stream<Uint8Array>({
     async pull(controller) {
       // A turn for the event loop before each chunk but the first.
       if (started) await new Promise((resolve) => setImmediate(resolve));
       started = true;
-      let text = '';
-      while (text.length < chunkChars) {
-        const next = pieces.next();
-        if (next.done) {
-          if (text) controller.enqueue(encoder.encode(text));
-          controller.close();
-          return;
+      // Pieces are encoded straight into the chunk: no joined text, no second copy of it.
+      const chunk = new Uint8Array(chunkBytes);
+      let used = 0;
+      while (used < chunkBytes) {
+        if (!rest) {
+          const next = pieces.next();
+          if (next.done) {
+            if (used > 0) controller.enqueue(chunk.subarray(0, used));
+            controller.close();
+            return;
+          }
+          rest = next.value;
+          continue;
         }
-        text += next.value;
+        const { read, written } = encoder.encodeInto(rest, chunk.subarray(used));
+        used += written;
+        rest = rest.slice(read);
+        // A character of up to 4 bytes did not fit in what was left: the next chunk takes it.
+        if (read === 0) break;
       }
-      controller.enqueue(encoder.encode(text));
+      controller.enqueue(used === chunkBytes ? chunk : chunk.subarray(0, used));
     },
     cancel() {
       pieces.return(undefined);
