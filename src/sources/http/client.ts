@@ -131,7 +131,13 @@ export class UpstreamClient {
       guard?.breaker?.enter();
       if (attempt === 0) guard?.retryBudget?.deposit();
       try {
-        const response = await this.#attempt(method, sentPath, request, Math.min(this.#options.timeoutMs, deadline - Date.now()));
+        // An attempt gets its own timeout unless less of the deadline is left; the error then names the
+        // limit the operator configured, not whatever fraction of a millisecond remained.
+        const left = deadline - Date.now();
+        const response =
+          left < this.#options.timeoutMs
+            ? await this.#attempt(method, sentPath, request, left, deadlineMs)
+            : await this.#attempt(method, sentPath, request, this.#options.timeoutMs, this.#options.timeoutMs);
         // 429 says nothing about the upstream's health (Retry-After handles it); 5xx does.
         if (response.status >= 500) guard?.breaker?.failure();
         else if (response.status !== 429) guard?.breaker?.success();
@@ -179,7 +185,8 @@ export class UpstreamClient {
     await this.#agent.close();
   }
 
-  async #attempt(method: string, sentPath: string, request: UpstreamRequest, timeoutMs: number): Promise<UpstreamResponse> {
+  /** `statedMs` is the configured limit that `timeoutMs` comes from, for the error message. */
+  async #attempt(method: string, sentPath: string, request: UpstreamRequest, timeoutMs: number, statedMs: number): Promise<UpstreamResponse> {
     const { source, metrics } = this.#options;
     const attempt = timedSignal(timeoutMs, request.signal);
     const headers = typeof request.headers === 'function' ? request.headers(sentPath) : (request.headers ?? {});
@@ -214,7 +221,7 @@ export class UpstreamClient {
     } catch (error) {
       metrics?.upstreamHttp.inc({ source, status: 'error' });
       if (attempt.timedOut && !request.signal?.aborted) {
-        throw new GatewayTimeoutError(`${source} did not answer within ${timeoutMs} ms`, 'total', { source, cause: error });
+        throw new GatewayTimeoutError(`${source} did not answer within ${statedMs} ms`, 'total', { source, cause: error });
       }
       throw error;
     } finally {
