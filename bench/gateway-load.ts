@@ -29,7 +29,8 @@
  * replayed after the first), BENCH_LARGE_CONNECTIONS (connections for scenario 5, default 1: its
  * memory target is about one answer; raise it to see the answer under concurrency),
  * BENCH_CALLS_FILE (write scenario 4's upstream request log there, as JSON), BENCH_PROFILE_DIR
- * (every child process writes a V8 CPU profile there when it exits; open it in Chrome DevTools).
+ * (each server writes a V8 CPU profile of every measured window there, the emulators one of their
+ * whole run; open them in Chrome DevTools).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -63,7 +64,9 @@ class Child {
   constructor(file: string, args: string[]) {
     // As the Docker image runs it: NODE_ENV=production also turns off graphql-js's development checks.
     // --expose-gc only lets a server collect before the measured window (bench/load/gateway-process.ts).
-    const execArgv = ['--expose-gc', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])];
+    // Servers profile their measured windows themselves (load/gateway-process.ts); the emulators, whole.
+    const profiled = process.env.BENCH_PROFILE_DIR && !file.endsWith('gateway-process.ts');
+    const execArgv = ['--expose-gc', ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])];
     this.#proc = fork(compiled(file), args, { execArgv, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#proc.on('message', (message: { type: string }) => this.#waiting.get(message.type)?.shift()?.(message));
     this.#proc.on('exit', (code) => {

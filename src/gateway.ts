@@ -25,6 +25,8 @@ import { useInputErrors } from './graphql/use-input-errors.js';
 import { useReportedErrors } from './graphql/use-reported-errors.js';
 import { useResponseCache } from './graphql/use-response-cache.js';
 import { useWarnings } from './graphql/use-warnings.js';
+import { useRequestDeadline } from './graphql/use-request-deadline.js';
+import { RequestDeadline } from './resilience/request-deadline.js';
 import { useCollectorApi } from './http/collector-routes.js';
 import { MemoryRateLimiter, RedisRateLimiter, type ClientRateLimiter } from './limits/client-rate-limiter.js';
 import { useBodyLimit } from './limits/use-body-limit.js';
@@ -33,7 +35,7 @@ import { useDocumentLimits } from './limits/use-document-limits.js';
 import { CircuitBreaker } from './resilience/circuit-breaker.js';
 import { RetryBudget } from './resilience/retry-budget.js';
 import { TokenBucket } from './resilience/token-bucket.js';
-import { guardSource, type UpstreamGuard } from './resilience/upstream-guard.js';
+import type { UpstreamGuard } from './resilience/upstream-guard.js';
 import { useHealth } from './http/health.js';
 import { useReady } from './http/ready.js';
 import { useSseHeartbeat } from './http/use-sse-heartbeat.js';
@@ -96,7 +98,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const guards = new Map(config.sources.filter((source) => source.kind !== 'native').map((source) => [source.id, upstreamGuard(source, metrics, log)]));
   const registry = new SourceRegistry(
     config.sources.map((source) =>
-      guardSource(observeSource(createSource(source, { log: log.child({ source: source.id }), metrics, redis: config.redis }), metrics), guards.get(source.id) ?? {}),
+      observeSource(createSource(source, { log: log.child({ source: source.id }), metrics, redis: config.redis, guard: guards.get(source.id) }), metrics),
     ),
   );
   const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl, source.maxStaleMs)]));
@@ -173,11 +175,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const healthChecks = new Map<string, Promise<SourceHealth>>();
       const reported: GraphQLError[] = [];
       const warnings: SourceWarning[] = [];
-      let deadline: AbortSignal | undefined;
+      const deadline = new RequestDeadline(config.requestDeadlineMs, request.signal);
       return {
         requestId: id,
         log: requestLog,
         now: Date.now(),
+        deadline,
         identity,
         caller,
         registry: callerRegistry,
@@ -188,9 +191,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           identity,
           {
             // Sources still busy at the request deadline give up, so the answers that came back go out.
-            // Made on first use: a request answered from cache never pays for the timer.
             get signal() {
-              return (deadline ??= AbortSignal.any([request.signal, AbortSignal.timeout(config.requestDeadlineMs)]));
+              return deadline.signal;
             },
             log: requestLog,
             warn: (warning) => warnings.push(warning),
@@ -227,6 +229,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useInputErrors(),
       useReportedErrors(),
       useWarnings(),
+      useRequestDeadline(),
       ...useIntrospectionAccess(),
       ...useDocumentLimits(config.limits),
       // Last: it needs the persisted document in params, and the other plugins' final result.

@@ -9,8 +9,11 @@
  *   `{ type: 'reset' }` -> peak RSS and the event-loop delay histogram start again; `{ type: 'reset' }`
  *   `{ type: 'stats' }` -> `{ type: 'stats', peakRssBytes, rssBytes, restRssBytes, loopMaxMs, loopP99Ms }`
  *   `{ type: 'close' }` -> closes the server and exits.
+ * With BENCH_PROFILE_DIR set, each window from reset to stats is written there as a CPU profile.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -25,6 +28,8 @@ export interface ProcessStats {
   /** Longest event-loop stall seen since the last reset. */
   loopMaxMs: number;
   loopP99Ms: number;
+  /** CPU time (user + system, all threads) since the last reset, in ms: steadier than req/s on a busy machine. */
+  cpuMs: number;
 }
 
 export type ParentMessage = { type: 'reset' } | { type: 'stats' } | { type: 'close' };
@@ -83,14 +88,27 @@ sampler.unref();
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 
-process.on('message', (message: ParentMessage) => {
+/**
+ * With BENCH_PROFILE_DIR, a V8 CPU profile of each measured window alone (reset to stats), without
+ * the start, seeding and warm-up a whole-process profile would mix in.
+ */
+const profileDir = process.env.BENCH_PROFILE_DIR;
+const profiler = profileDir ? new Session() : undefined;
+profiler?.connect();
+let windows = 0;
+let cpuAtReset = process.cpuUsage();
+
+process.on('message', async (message: ParentMessage) => {
   if (message.type === 'reset') {
+    await profiler?.post('Profiler.enable');
+    await profiler?.post('Profiler.start');
     // Garbage from setup (seeding, warm-up) out first, so the rest figure is what the server holds.
     (globalThis as { gc?: () => void }).gc?.();
     restRss = process.memoryUsage.rss();
     resetPeakRss();
     sampledPeak = restRss;
     loop.reset();
+    cpuAtReset = process.cpuUsage();
     process.send!({ type: 'reset' });
   } else if (message.type === 'stats') {
     const stats: ProcessStats = {
@@ -100,7 +118,12 @@ process.on('message', (message: ParentMessage) => {
       restRssBytes: restRss,
       loopMaxMs: loop.max / 1e6,
       loopP99Ms: loop.percentile(99) / 1e6,
+      cpuMs: ((cpu) => (cpu.user + cpu.system) / 1000)(process.cpuUsage(cpuAtReset)),
     };
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(join(profileDir!, `${role}-${process.pid}-window-${++windows}.cpuprofile`), JSON.stringify(profile));
+    }
     process.send!(stats);
   } else if (message.type === 'close') {
     void server.close().finally(() => process.exit(0));

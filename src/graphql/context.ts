@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Identity } from '../auth/identity.js';
 import type { QueryCache } from '../cache/query-cache.js';
 import type { SourceHealth, SourceRegistry, MetricSource, SourceWarning } from '../sources/source.js';
+import type { RequestDeadline } from '../resilience/request-deadline.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { SeriesLoaders } from './loaders.js';
 import type { Pacer } from './pacing.js';
@@ -20,6 +21,8 @@ export interface GatewayFields {
   caller: Identity;
   registry: SourceRegistry;
   loaders: SeriesLoaders;
+  /** Aborts upstream work when the client leaves or `requestDeadlineMs` passes; released after execution. */
+  deadline: RequestDeadline;
   cache: QueryCache;
   metrics: GatewayMetrics;
   /** Health of a source, checked at most once per request. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { SourceConfig } from '../config/schema.js';
+import type { UpstreamGuard } from '../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { createArgusSource } from './argus/create.js';
 import { createDarktraceSource } from './darktrace/adapter.js';
@@ -12,6 +13,8 @@ export interface SourceDeps {
   metrics: GatewayMetrics;
   /** The gateway's Redis (`redis.url`), for sources that keep shared state there. */
   redis?: { url: string; keyPrefix?: string | undefined } | undefined;
+  /** What protects a remote source's upstream (src/gateway.ts builds one per remote source). */
+  guard?: UpstreamGuard | undefined;
 }
 
 /** Builds the adapter for one configured source. New kinds register here. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { UpstreamClient } from '../http/client.js';
 import { argusErrorFor, argusRetryAfterMs, unwrap, type ArgusEnvelope } from './envelope.js';
@@ -17,6 +18,8 @@ export interface ArgusClientOptions {
   connections?: number;
   log: Logger;
   metrics?: GatewayMetrics;
+  /** The gateway's bucket, breaker and retry budget for this source. */
+  guard?: UpstreamGuard | undefined;
 }
 
 export interface ArgusCall {
@@ -48,6 +51,7 @@ export class ArgusClient {
       ...(options.ca !== undefined ? { ca: options.ca } : {}),
       log: options.log,
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      guard: options.guard,
       retryAfterMs: argusRetryAfterMs,
       errorFor: argusErrorFor(options.source),
     });

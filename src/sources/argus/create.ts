@@ -25,6 +25,7 @@ export function createArgusSource(config: ArgusSourceConfig, deps: SourceDeps): 
     ...(config.connections !== undefined ? { connections: config.connections } : {}),
     log: deps.log,
     metrics: deps.metrics,
+    guard: deps.guard,
   });
   return new ArgusSource(config.id, client, config.descriptors);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { BadUserInputError, UpstreamNotFoundError } from '../../core/errors.js';
 import type { Labels, Series } from '../../core/series.js';
+import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
 import { DarktraceClient } from './client.js';
@@ -167,8 +168,11 @@ export class DarktraceSource implements MetricSource {
 
   #toSeries(metric: string, item: MetricItem, request: DarktraceRequest, did: number | undefined, info: DarktraceMetricInfo | undefined): Series {
     // Keep the half-open window asked for; an appliance that treats the end as inclusive adds one.
-    const keep = item.timestamps.map((time) => time >= request.range.from && time < request.range.to);
-    const pick = <T>(column: T[]): T[] => column.filter((_, i) => keep[i]);
+    // The columns are read-only from here on, so when nothing falls outside they are shared, not copied.
+    const { from, to } = request.range;
+    const inside = (time: number) => time >= from && time < to;
+    const all = item.timestamps.every(inside);
+    const pick = <T>(column: T[]): T[] => (all ? column : column.filter((_, i) => inside(item.timestamps[i]!)));
     const timestamps = pick(item.timestamps);
     const extras: DarktraceExtras = { pointTimes: timestamps, in: pick(item.in), out: pick(item.out) };
     if (item.breaches) extras.breaches = item.breaches;
@@ -190,7 +194,7 @@ export class DarktraceSource implements MetricSource {
 }
 
 /** Builds the adapter from validated config; reads caFile now so a bad file fails at start. */
-export function createDarktraceSource(config: DarktraceSourceConfig, deps: { log: Logger; metrics?: GatewayMetrics }): DarktraceSource {
+export function createDarktraceSource(config: DarktraceSourceConfig, deps: { log: Logger; metrics?: GatewayMetrics; guard?: UpstreamGuard | undefined }): DarktraceSource {
   const client = new DarktraceClient({
     source: config.id,
     url: config.url,
@@ -202,6 +206,7 @@ export function createDarktraceSource(config: DarktraceSourceConfig, deps: { log
     ...(config.connections !== undefined ? { connections: config.connections } : {}),
     log: deps.log,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    guard: deps.guard,
   });
   return new DarktraceSource({
     id: config.id,

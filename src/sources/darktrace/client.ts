@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { UpstreamClient } from '../http/client.js';
 import { darktraceErrorFor, describeDarktraceError } from './errors.js';
@@ -21,6 +22,8 @@ export interface DarktraceClientOptions {
   connections?: number;
   log: Logger;
   metrics?: GatewayMetrics;
+  /** The gateway's bucket, breaker and retry budget for this source. */
+  guard?: UpstreamGuard | undefined;
 }
 
 /** Longest single attempt; the whole call (retries, Retry-After waits) has `timeoutMs`. */
@@ -49,6 +52,7 @@ export class DarktraceClient {
       ...(options.ca ? { ca: options.ca } : {}),
       log: options.log,
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      guard: options.guard,
       describeError: describeDarktraceError,
       errorFor: darktraceErrorFor(options.source),
     });

@@ -58,32 +58,52 @@ function parseItem(source: string, raw: unknown, where: string): MetricItem {
   if (typeof record.metric !== 'string') throw unexpected(source, `${where}.metric should be a string, got ${typeName(record.metric)}`);
   if (!Array.isArray(record.data)) throw unexpected(source, `${where}.data should be a list, got ${typeName(record.data)}`);
 
-  const points = record.data.map((point, j) => parsePoint(source, point, `${where}.data[${j}]`)).sort((a, b) => a.time - b.time);
-  const item: MetricItem = {
-    metric: record.metric,
-    timestamps: points.map((point) => point.time),
-    values: points.map((point) => point.size),
-    in: points.map((point) => point.in),
-    out: points.map((point) => point.out),
-  };
+  // Straight into columns: this runs for every point of every uncached answer, so no object per point.
+  const count = record.data.length;
+  const item: MetricItem = { metric: record.metric, timestamps: new Array(count), values: new Array(count), in: new Array(count), out: new Array(count) };
+  let ordered = true;
+  for (let j = 0; j < count; j++) {
+    readPoint(source, record.data[j], where, j, item);
+    if (j > 0 && item.timestamps[j]! < item.timestamps[j - 1]!) ordered = false;
+  }
+  if (!ordered) sortByTime(item);
   if (record.breachtimes !== undefined) item.breaches = parseBreaches(source, record.breachtimes, `${where}.breachtimes`);
   if (record.devices !== undefined) item.devices = parseDevices(source, record.devices, `${where}.devices`);
   return item;
 }
 
-interface Point { time: number; size: number | null; in: number | null; out: number | null }
-
-function parsePoint(source: string, raw: unknown, where: string): Point {
-  if (raw === null || typeof raw !== 'object') throw unexpected(source, `${where} should be an object, got ${typeName(raw)}`);
+/** Reads `data[j]` into row j of the item's columns. */
+function readPoint(source: string, raw: unknown, item: string, j: number, into: MetricItem): void {
+  if (raw === null || typeof raw !== 'object') throw unexpected(source, `${item}.data[${j}] should be an object, got ${typeName(raw)}`);
   const record = raw as Record<string, unknown>;
   const time = typeof record.timems === 'number' && Number.isFinite(record.timems) ? record.timems : readableTime(record.time);
-  if (time === undefined) throw unexpected(source, `${where} has neither timems nor a readable time (got ${JSON.stringify(record.time ?? null)})`);
-  const inbound = optionalNumber(source, record.in, `${where}.in`);
-  const outbound = optionalNumber(source, record.out, `${where}.out`);
-  let size = optionalNumber(source, record.size, `${where}.size`);
+  if (time === undefined) throw unexpected(source, `${item}.data[${j}] has neither timems nor a readable time (got ${JSON.stringify(record.time ?? null)})`);
+  const inbound = pointNumber(source, record.in, item, j, 'in');
+  const outbound = pointNumber(source, record.out, item, j, 'out');
+  let size = pointNumber(source, record.size, item, j, 'size');
   // size is documented as in + out; recover it when only the parts came back.
   if (size === null && record.size === undefined && inbound !== null && outbound !== null) size = inbound + outbound;
-  return { time, size, in: inbound, out: outbound };
+  into.timestamps[j] = time;
+  into.values[j] = size;
+  into.in[j] = inbound;
+  into.out[j] = outbound;
+}
+
+/** A point's number; the path for the error message is built only when there is an error. */
+function pointNumber(source: string, value: unknown, item: string, j: number, field: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw unexpected(source, `${item}.data[${j}].${field} should be a number, got ${JSON.stringify(value)}`);
+}
+
+/** Appliances answer in time order; this keeps the columns aligned when one does not. */
+function sortByTime(item: MetricItem): void {
+  const order = item.timestamps.map((_, i) => i).sort((a, b) => item.timestamps[a]! - item.timestamps[b]!);
+  const reorder = <T>(column: T[]): T[] => order.map((i) => column[i]!);
+  item.timestamps = reorder(item.timestamps);
+  item.values = reorder(item.values);
+  item.in = reorder(item.in);
+  item.out = reorder(item.out);
 }
 
 function parseBreaches(source: string, raw: unknown, where: string): DarktraceBreach[] {

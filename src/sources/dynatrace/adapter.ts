@@ -120,6 +120,7 @@ export class DynatraceSource implements MetricSource {
         ...(config.connections !== undefined ? { connections: config.connections } : {}),
         log: deps.log,
         metrics: deps.metrics,
+        guard: deps.guard,
       });
       this.#catalogue = new DescriptorCatalogue(this.#client, id, config.descriptorsTtl);
     }

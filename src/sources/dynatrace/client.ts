@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { UpstreamClient } from '../http/client.js';
 import { describeError, rateLimitWaitMs } from './errors.js';
@@ -22,6 +23,8 @@ export interface DynatraceClientOptions {
   connections?: number;
   log: Logger;
   metrics?: GatewayMetrics;
+  /** The gateway's bucket, breaker and retry budget for this source. */
+  guard?: UpstreamGuard | undefined;
 }
 
 export class DynatraceClient {
@@ -40,6 +43,7 @@ export class DynatraceClient {
       ...(options.caFile ? { ca: readFileSync(options.caFile, 'utf8') } : {}),
       log: options.log,
       ...(options.metrics ? { metrics: options.metrics } : {}),
+      guard: options.guard,
       describeError,
       retryAfterMs: (status, headers) => rateLimitWaitMs(status, headers),
     });

@@ -2,7 +2,7 @@ import { Agent } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayTimeoutError, UpstreamRateLimitedError, UpstreamUnavailableError, isGatewayError, type GatewayError } from '../../core/errors.js';
 import { timedSignal } from '../../resilience/timed-signal.js';
-import { currentUpstreamGuard } from '../../resilience/upstream-guard.js';
+import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { backoffMs } from './backoff.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -34,6 +34,8 @@ export interface UpstreamClientOptions {
   maxResponseBytes?: number;
   log: Logger;
   metrics?: GatewayMetrics;
+  /** The source's outbound bucket, circuit breaker and retry budget, applied to every attempt. */
+  guard?: UpstreamGuard | undefined;
   /** Pulls a short, safe reason out of an error body (vendors wrap errors differently). */
   describeError?: (status: number, body: string) => string | undefined;
   /** A vendor-specific wait hint when there is no Retry-After (Dynatrace X-RateLimit-Reset, Argus 402). */
@@ -114,8 +116,7 @@ export class UpstreamClient {
 
   async #request(request: UpstreamRequest): Promise<UpstreamResponse> {
     const { source, retries, deadlineMs } = this.#options;
-    // The source's outbound bucket and circuit breaker, when the gateway guards this source.
-    const guard = currentUpstreamGuard();
+    const guard = this.#options.guard;
     const method = request.method ?? 'GET';
     const idempotent = request.idempotent ?? method === 'GET';
     const deadline = Date.now() + deadlineMs;
