@@ -113,6 +113,8 @@ interface Row {
   peakRssBytes?: number;
   restRssBytes?: number;
   loopMaxMs?: number;
+  /** The server's CPU time per request completed in the window: steadier than req/s on a shared machine. */
+  cpuMsPerRequest?: number;
   upstreamPerRequest?: number;
   failures: number;
   note?: string;
@@ -157,7 +159,7 @@ async function measure(name: string, server: { child?: Child; url: string }, req
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     bytesPerS: result.throughput.total / result.duration,
-    ...(stats ? { peakRssBytes: stats.peakRssBytes, restRssBytes: stats.restRssBytes, loopMaxMs: stats.loopMaxMs } : {}),
+    ...(stats ? { peakRssBytes: stats.peakRssBytes, restRssBytes: stats.restRssBytes, loopMaxMs: stats.loopMaxMs, cpuMsPerRequest: stats.cpuMs / Math.max(1, result.requests.total) } : {}),
     ...(calls !== undefined ? { upstreamPerRequest: calls / Math.max(1, result.requests.total) } : {}),
     failures: result.errors + result.timeouts + result.non2xx,
     ...(options.note ? { note: options.note } : {}),
@@ -297,12 +299,12 @@ await emulators.close();
 const fmt = (value: number | undefined, digits = 0) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
 const ratio = (value: number | undefined, to: number | undefined) => (value === undefined || !to ? '-' : (value / to).toFixed(2));
 console.log(`\ngateway load: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s measured, upstream latency ${LATENCY_MS} ms; Node ${process.version}\n`);
-console.log('| scenario | req/s | x base | p50 ms | x base | p99 ms | x base | MB/s | peak RSS MB | x base | loop max ms | upstream/req | failed |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| scenario | req/s | x base | p50 ms | x base | p99 ms | x base | MB/s | CPU ms/req | x base | peak RSS MB | x base | loop max ms | upstream/req | failed |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {
   console.log(
     `| ${row.name} | ${fmt(row.requestsPerS)} | ${ratio(row.requestsPerS, base.requestsPerS)} | ${fmt(row.p50Ms)} | ${ratio(row.p50Ms, base.p50Ms)} | ${fmt(row.p99Ms)} | ${ratio(row.p99Ms, base.p99Ms)} | ` +
-      `${fmt(row.bytesPerS / MB, 1)} | ${row.peakRssBytes ? fmt(row.peakRssBytes / MB) : '-'} | ${ratio(row.peakRssBytes, base.peakRssBytes)} | ${fmt(row.loopMaxMs)} | ${fmt(row.upstreamPerRequest, 3)} | ${row.failures} |`,
+      `${fmt(row.bytesPerS / MB, 1)} | ${fmt(row.cpuMsPerRequest, 3)} | ${ratio(row.cpuMsPerRequest, base.cpuMsPerRequest)} | ${row.peakRssBytes ? fmt(row.peakRssBytes / MB) : '-'} | ${ratio(row.peakRssBytes, base.peakRssBytes)} | ${fmt(row.loopMaxMs)} | ${fmt(row.upstreamPerRequest, 3)} | ${row.failures} |`,
   );
 }
 for (const row of rows) if (row.note) notes.push(`${row.name}: ${row.note}`);

@@ -291,3 +291,36 @@ describe('toTrackedPoint', () => {
     expect(rejection({ name: 'x', value: 1, tenantId: { id: 1 } }).message).toBe('tenant_id must be a string; got object {"id":1}');
   });
 });
+
+describe('reading whole series without copying them', () => {
+  it('hands out columns that later writes, late points, counters and trims never change', async () => {
+    const native = new NativeStore({ maxPointsPerSeries: 100 });
+    const counter = (timestamp: number, value: number) => point({ name: 'jobs_total', type: 'counter', timestamp, value });
+    for (let i = 0; i < 100; i++) native.record(counter(NOW - 1000 + i * 10, 1));
+    const [first] = await native.select('jobs_total');
+    const seen = { timestamps: [...first!.timestamps], values: [...first!.values] };
+
+    native.record(counter(NOW - 1000 + 5, 2)); // late: slots in and raises every total after it
+    native.record(counter(NOW, 1)); // past the cap: trims the oldest
+    for (let i = 0; i < 80; i++) native.record(counter(NOW + 1 + i, 1)); // enough trims to compact
+
+    expect(first!.timestamps).toEqual(seen.timestamps);
+    expect(first!.values).toEqual(seen.values);
+    const [now] = await native.select('jobs_total');
+    expect(now!.timestamps).toHaveLength(100);
+    expect(now!.timestamps.at(-1)).toBe(NOW + 80);
+    expect(now!.values.at(-1)).toBe(100 + 2 + 1 + 80);
+  });
+
+  it('copies only the part asked for when a read starts inside the series', async () => {
+    const native = new NativeStore();
+    for (let i = 0; i < 10; i++) native.record(point({ timestamp: NOW + i, value: i }));
+    const [state] = await native.store.series({ name: 'queue_depth' });
+    const whole = (await native.store.points([state!.id])).get(state!.id)!;
+    const tail = (await native.store.points([state!.id], NOW + 5)).get(state!.id)!;
+    expect(tail.timestamps).toEqual([NOW + 5, NOW + 6, NOW + 7, NOW + 8, NOW + 9]);
+    native.record(point({ timestamp: NOW + 10, value: 10 }));
+    expect(whole.timestamps).toHaveLength(10);
+    expect(tail.values).toEqual([5, 6, 7, 8, 9]);
+  });
+});

@@ -169,7 +169,8 @@ export class NativeSource implements MetricSource {
     };
     if (query.intervalMs === undefined) {
       const end = lowerBound(columns.timestamps, query.range.to);
-      // The store's columns are this read's own copy: cut them only when the range ends early.
+      // The store's columns are read-only and may be its own: passed on as they are, cut (copied)
+      // only when the range ends early.
       if (end === columns.timestamps.length) return { ...base, timestamps: columns.timestamps, values: columns.values };
       return { ...base, timestamps: columns.timestamps.slice(0, end), values: columns.values.slice(0, end) };
     }

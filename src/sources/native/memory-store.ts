@@ -52,6 +52,11 @@ interface MemorySeries {
   /** Running totals for counters; values as pushed otherwise. */
   values: number[];
   head: number;
+  /**
+   * The arrays were handed to a reader as they are (see `points`): the next change copies them
+   * first, so what the reader holds never moves under it.
+   */
+  lent: boolean;
   /** Counters: the running total before the oldest kept point (the trimmed increments). */
   base: number;
   histogram?: HistogramState;
@@ -143,11 +148,16 @@ export class MemoryNativeStore implements NativeStore {
       const series = this.#series.get(id);
       if (!series) continue;
       const start = firstAtOrAfter(series.timestamps, from, series.head);
-      out.set(id, {
-        timestamps: series.timestamps.slice(start),
-        values: series.values.slice(start),
-        before: series.type !== 'counter' ? 0 : start > series.head ? series.values[start - 1]! : series.base,
-      });
+      const before = series.type !== 'counter' ? 0 : start > series.head ? series.values[start - 1]! : series.base;
+      if (start > series.head) {
+        out.set(id, { timestamps: series.timestamps.slice(start), values: series.values.slice(start), before });
+        continue;
+      }
+      // The whole series: lent, not copied. A 10,000-point series read by every dashboard refresh
+      // would otherwise be copied on each read; now it is copied at most once per change after one.
+      if (series.head > 0) compact(series);
+      series.lent = true;
+      out.set(id, { timestamps: series.timestamps, values: series.values, before });
     }
     return out;
   }
@@ -231,7 +241,7 @@ export class MemoryNativeStore implements NativeStore {
 
   #create(id: string, point: TrackedPoint): MemorySeries {
     if (this.#series.size >= this.limits.maxSeries) this.#evictStalest();
-    const series: MemorySeries = { id, name: point.name, type: point.type, labels: { ...point.labels }, timestamps: [], values: [], head: 0, base: 0 };
+    const series: MemorySeries = { id, name: point.name, type: point.type, labels: { ...point.labels }, timestamps: [], values: [], head: 0, lent: false, base: 0 };
     if (point.service !== undefined) series.service = point.service;
     if (point.tenantId !== undefined) series.tenantId = point.tenantId;
     if (point.type === 'histogram') {
@@ -276,11 +286,7 @@ export class MemoryNativeStore implements NativeStore {
     series.head += count;
     // Moving the arrays on every trimmed point would cost O(points) per point at the cap; the
     // trimmed prefix is cut off once it is as long as the rest.
-    if (series.head >= 64 && series.head * 2 >= series.timestamps.length) {
-      series.timestamps.splice(0, series.head);
-      series.values.splice(0, series.head);
-      series.head = 0;
-    }
+    if (series.head >= 64 && series.head * 2 >= series.timestamps.length) compact(series);
     this.#points -= count;
     this.#dropped[reason] += count;
   }
@@ -340,8 +346,27 @@ function state(series: MemorySeries): SeriesState {
   return out;
 }
 
+/** Cuts off the trimmed prefix; lent arrays stay as the reader has them. */
+function compact(series: MemorySeries): void {
+  if (series.lent) {
+    series.timestamps = series.timestamps.slice(series.head);
+    series.values = series.values.slice(series.head);
+    series.lent = false;
+  } else {
+    series.timestamps.splice(0, series.head);
+    series.values.splice(0, series.head);
+  }
+  series.head = 0;
+}
+
 /** Keeps points in timestamp order; a late point slots in where it belongs. */
 function insert(series: MemorySeries, point: TrackedPoint): void {
+  if (series.lent) {
+    series.timestamps = series.timestamps.slice(series.head);
+    series.values = series.values.slice(series.head);
+    series.head = 0;
+    series.lent = false;
+  }
   const { timestamps, values } = series;
   const at = timestamps.length === series.head || timestamps[timestamps.length - 1]! <= point.timestamp
     ? timestamps.length

@@ -115,7 +115,10 @@ export interface NativeStore {
   record(points: readonly TrackedPoint[], now: number): Promise<Array<Error | undefined>>;
   /** Series matching the selector, sorted by name then labels. */
   series(selector: SeriesSelector): Promise<SeriesState[]>;
-  /** Points of the given series at or after `from`; unknown ids are left out. The columns are new arrays, the caller's own. */
+  /**
+   * Points of the given series at or after `from`; unknown ids are left out. The columns are
+   * read-only: a store may hand out its own arrays (it copies them before it next changes them).
+   */
   points(ids: readonly string[], from?: number): Promise<Map<string, PointColumns>>;
   /** Metric names with at least one series in the scope. */
   metrics(scope?: StoreScope): Promise<MetricInfo[]>;
