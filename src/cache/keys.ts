@@ -25,12 +25,27 @@ export function queryCacheKey(sourceId: string, identity: string, query: MetricQ
   return `q:${sourceId}:${digest.slice(0, 32)}`;
 }
 
-/** JSON with object keys sorted at every depth; undefined members are dropped as JSON does. */
+/**
+ * JSON with object keys sorted at every depth; undefined members are dropped as JSON does. It keys
+ * every field a request loads (DataLoader) and every Darktrace call plan, so it builds one string
+ * without the intermediate arrays of entries, maps and joins.
+ */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => stableStringify(item)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${stableStringify(member)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + stableStringify(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${stableStringify(member)}`;
+    first = false;
+  }
+  return `${out}}`;
 }

@@ -24,9 +24,14 @@ export const DTAPI_TOKEN = 'DTAPI-Token';
 export const DTAPI_DATE = 'DTAPI-Date';
 export const DTAPI_SIGNATURE = 'DTAPI-Signature';
 
+/** The last DTAPI-Date made: every call of a busy second carries the same text, formatted once. */
+let lastDate = { second: NaN, text: '' };
+
 /** The DTAPI-Date value for an instant: UTC, seconds precision, as the SDK sends it. */
 export function dtapiDate(at: Date): string {
-  return at.toISOString().slice(0, 19).replace('T', ' ');
+  const second = Math.floor(at.getTime() / 1000);
+  if (second !== lastDate.second) lastDate = { second, text: at.toISOString().slice(0, 19).replace('T', ' ') };
+  return lastDate.text;
 }
 
 /**

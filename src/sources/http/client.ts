@@ -201,7 +201,11 @@ export class UpstreamClient {
         body: request.body,
         signal: attempt.signal,
       });
-      const text = await readCapped(response.body, this.#options.maxResponseBytes ?? 20 * 1024 * 1024, source, response.statusCode);
+      const limit = this.#options.maxResponseBytes ?? 20 * 1024 * 1024;
+      // A stated length within the cap is read in one go (undici holds the body to that length);
+      // a body of unstated or larger length is counted as it comes.
+      const stated = Number(response.headers['content-length'] ?? Number.NaN);
+      const text = stated <= limit ? await response.body.text() : await readCapped(response.body, limit, source, response.statusCode);
       metrics?.upstreamHttp.inc({ source, status: String(response.statusCode) });
       const flat: Record<string, string> = {};
       for (const [key, value] of Object.entries(response.headers)) {
@@ -240,7 +244,7 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error)
     size += chunk.length;
     if (size > limit) {
       body.destroy();
-      throw new UpstreamUnavailableError(`${source} sent a response larger than ${Math.round(limit / 1024 / 1024)} MiB; the gateway does not read answers that big (narrow the query)`, {
+      throw new UpstreamUnavailableError(`${source} sent a response larger than ${limit >= 2 ** 20 ? `${+(limit / 2 ** 20).toFixed(1)} MiB` : `${limit} bytes`}; the gateway does not read answers that big (narrow the query)`, {
         source,
         upstreamStatus: status,
       });

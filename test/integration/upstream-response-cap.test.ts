@@ -1,0 +1,48 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamClient } from '../../src/sources/http/client.js';
+
+/** An upstream whose answers are `size` bytes of JSON, with or without a Content-Length. */
+let server: Server;
+let client: UpstreamClient;
+const CAP = 1000;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://upstream');
+    const size = Number(url.searchParams.get('size'));
+    const body = JSON.stringify({ pad: 'x'.repeat(size - 10) });
+    if (url.pathname === '/stated') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    } else {
+      // Chunked: no length up front, the body in pieces.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let i = 0; i < body.length; i += 100) res.write(body.slice(i, i + 100));
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  client = new UpstreamClient({ source: 'capped', baseUrl: `http://127.0.0.1:${port}`, maxResponseBytes: CAP, retries: 0, log: pino({ level: 'silent' }) });
+});
+
+afterAll(async () => {
+  await client.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('the response size cap (maxResponseBytes)', () => {
+  it.each(['stated', 'chunked'])('reads a %s body within the cap whole', async (kind) => {
+    const response = await client.request({ path: `/${kind}?size=${CAP - 10}` });
+    expect(response.json<{ pad: string }>().pad).toHaveLength(CAP - 20);
+  });
+
+  it.each(['stated', 'chunked'])('refuses a %s body over the cap with UPSTREAM_UNAVAILABLE', async (kind) => {
+    const failure = await client.request({ path: `/${kind}?size=${CAP * 5}` }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 200 });
+    expect((failure as Error).message).toMatch(/^capped sent a response larger than 1000 bytes; the gateway does not read answers that big/);
+  });
+});
