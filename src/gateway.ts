@@ -175,7 +175,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const healthChecks = new Map<string, Promise<SourceHealth>>();
       const reported: GraphQLError[] = [];
       const warnings: SourceWarning[] = [];
-      const deadline = new RequestDeadline(config.requestDeadlineMs, request.signal);
+      const deadline = new RequestDeadline(config.requestDeadlineMs, () => request.signal);
       return {
         requestId: id,
         log: requestLog,

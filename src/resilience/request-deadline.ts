@@ -12,11 +12,12 @@ export class RequestDeadline {
 
   constructor(
     private readonly ms: number,
-    private readonly clientSignal: AbortSignal,
+    /** The client's signal, asked for only when the deadline is: a request's signal is made on first access. */
+    private readonly clientSignal: () => AbortSignal,
   ) {}
 
   get signal(): AbortSignal {
-    return (this.#timed ??= timedSignal(this.ms, this.clientSignal)).signal;
+    return (this.#timed ??= timedSignal(this.ms, this.clientSignal())).signal;
   }
 
   /** Execution is over: the timer and the listener on the client's signal go. */

@@ -4,7 +4,7 @@ import { sleep } from '../../src/core/sleep.js';
 
 describe('RequestDeadline', () => {
   it('aborts with a TimeoutError when the time runs out', async () => {
-    const deadline = new RequestDeadline(20, new AbortController().signal);
+    const deadline = new RequestDeadline(20, () => new AbortController().signal);
     const signal = deadline.signal;
     expect(signal.aborted).toBe(false);
     await sleep(60);
@@ -14,7 +14,7 @@ describe('RequestDeadline', () => {
 
   it('aborts with the client reason when the client leaves first', () => {
     const client = new AbortController();
-    const deadline = new RequestDeadline(10_000, client.signal);
+    const deadline = new RequestDeadline(10_000, () => client.signal);
     const signal = deadline.signal;
     client.abort(new Error('client went away'));
     expect(signal.aborted).toBe(true);
@@ -23,14 +23,14 @@ describe('RequestDeadline', () => {
   });
 
   it('is the same signal for the whole request', () => {
-    const deadline = new RequestDeadline(10_000, new AbortController().signal);
+    const deadline = new RequestDeadline(10_000, () => new AbortController().signal);
     expect(deadline.signal).toBe(deadline.signal);
     deadline.release();
   });
 
   it('once released, neither the timer nor the client aborts it', async () => {
     const client = new AbortController();
-    const deadline = new RequestDeadline(20, client.signal);
+    const deadline = new RequestDeadline(20, () => client.signal);
     const signal = deadline.signal;
     deadline.release();
     await sleep(60);
@@ -38,7 +38,18 @@ describe('RequestDeadline', () => {
     expect(signal.aborted).toBe(false);
   });
 
+  it('asks for the client signal only when the deadline is first used', () => {
+    let asked = 0;
+    const deadline = new RequestDeadline(10_000, () => (asked++, new AbortController().signal));
+    deadline.release();
+    expect(asked).toBe(0);
+    void deadline.signal;
+    void deadline.signal;
+    expect(asked).toBe(1);
+    deadline.release();
+  });
+
   it('releasing a deadline never used is harmless', () => {
-    expect(() => new RequestDeadline(10, new AbortController().signal).release()).not.toThrow();
+    expect(() => new RequestDeadline(10, () => new AbortController().signal).release()).not.toThrow();
   });
 });
