@@ -293,6 +293,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       }
       await yoga.dispose();
       responses?.clear();
+      cache.close();
       await registry.close();
       await store.close();
       await limiter?.close();
@@ -309,6 +310,7 @@ function cachePolicy(config: GatewayConfig, ttl: GatewayConfig['sources'][number
     openTtlMs: ttl?.open ?? config.cache.openTtl,
     closedTtlMs: ttl?.closed ?? config.cache.closedTtl,
     settleMs: config.cache.settle,
+    staleWhileRevalidateMs: ttl?.staleWhileRevalidate ?? config.cache.staleWhileRevalidate,
     ...(maxStaleMs ? { maxStaleMs } : {}),
   };
 }

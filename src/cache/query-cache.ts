@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer, SourceWarning } from '../sources/source.js';
 import { isGatewayError } from '../core/errors.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -29,12 +30,21 @@ export class QueryCache {
   readonly #now: () => number;
   readonly #flight = new SingleFlight<QueryResult>();
   readonly #decoded = new DecodedAnswers();
+  /** Ends refreshes that belong to no request (stale while revalidate) when the gateway stops. */
+  readonly #background = new AbortController();
 
   constructor(options: QueryCacheOptions) {
     this.store = options.store;
     this.#metrics = options.metrics;
     this.#policyFor = options.policyFor;
     this.#now = options.now ?? Date.now;
+    // Every refresh in flight listens; many at once are expected, not a leak.
+    setMaxListeners(0, this.#background.signal);
+  }
+
+  /** Stops the refreshes still running in the background, so a shutdown does not wait on them. */
+  close(): void {
+    this.#background.abort(new Error('the gateway is shutting down'));
   }
 
   async query(source: MetricSource, identity: string, queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]> {
@@ -44,15 +54,31 @@ export class QueryCache {
     const version = source.dataVersion?.();
     const keys = queries.map((query) => queryCacheKey(source.id, identity, query, version));
     const results = new Array<QueryResult | Promise<QueryResult> | undefined>(queries.length);
+    const swrMs = policy.staleWhileRevalidateMs ?? 0;
 
-    const cached = await Promise.all(keys.map((key) => (this.#flight.peek(key) ? undefined : this.store.get(key))));
+    // While a key is being fetched its entry is missing or expired, so the store is skipped, unless
+    // an expired entry is still good to serve during its refresh.
+    const cached = await Promise.all(keys.map((key) => (swrMs === 0 && this.#flight.peek(key) ? undefined : this.store.get(key))));
+    const lookedUp = this.#now();
+    /** Queries sent upstream: misses, and expired answers served while they are refreshed. */
     const misses: number[] = [];
     const settlers: Array<(outcome: Promise<QueryResult>) => void> = [];
     keys.forEach((key, i) => {
       const hit = cached[i];
       if (hit !== undefined) {
-        results[i] = this.#decoded.decode(key, hit, decodeAnswer);
-        this.#count(source, 'hit');
+        const answer = this.#decoded.decode(key, hit, decodeAnswer) as CachedAnswer;
+        results[i] = answer;
+        if (answer.freshUntil === undefined || answer.freshUntil > lookedUp) {
+          this.#count(source, 'hit');
+          return;
+        }
+        // Past its TTL, within the revalidate window: served as it is; the first to see it refreshes it.
+        this.#count(source, 'revalidate');
+        const settle = this.#flight.claim(key);
+        if (settle) {
+          misses.push(i);
+          settlers.push(settle);
+        }
         return;
       }
       const settle = this.#flight.claim(key);
@@ -68,7 +94,10 @@ export class QueryCache {
 
     if (misses.length > 0) {
       const now = this.#now();
-      const fresh = callSource(source, misses.map((i) => queries[i]!), ctx);
+      // When every query is a refresh, this request already has its answers: the refresh must not
+      // end with it (client gone, deadline released), so it runs on the client's own deadlines only.
+      const background = misses.every((i) => results[i] !== undefined);
+      const fresh = callSource(source, misses.map((i) => queries[i]!), background ? this.#detached(ctx) : ctx);
       misses.forEach((queryIndex, j) => {
         const key = keys[queryIndex]!;
         const ttl = cacheTtlMs(queries[queryIndex]!.range, now, policy);
@@ -82,14 +111,15 @@ export class QueryCache {
           const answer = answers[j]!;
           if (answer instanceof Error) return;
           const encoded = encodeAnswer(answer, now + ttl);
-          await this.store.set(key, encoded, ttl);
+          // Kept past its freshness for the revalidate window; `freshUntil` inside says when it expires.
+          await this.store.set(key, encoded, ttl + swrMs);
           // A longer-lived copy, served only when the source fails.
           if (policy.maxStaleMs) void this.store.set(staleKey(key), JSON.stringify({ at: now, answer: encoded }), ttl + policy.maxStaleMs);
         });
         // The flight lasts until the store holds the answer (stores never reject), so a request
         // arriving between the upstream's answer and the write joins it instead of calling again.
         settlers[j]!(outcome.then((answer) => written.then(() => answer)));
-        results[queryIndex] = outcome;
+        results[queryIndex] ??= outcome;
       });
     }
     return Promise.all(results as Array<QueryResult | Promise<QueryResult>>);
@@ -113,7 +143,12 @@ export class QueryCache {
     return Object.assign(series, { warnings: [...(series.warnings ?? []), warning] });
   }
 
-  #count(source: MetricSource, result: 'hit' | 'miss' | 'coalesced'): void {
+  /** A refresh's context: the request's log and tenant; not its signal, deadline or warnings. */
+  #detached(ctx: QueryContext): QueryContext {
+    return { log: ctx.log, signal: this.#background.signal, ...(ctx.tenantId !== undefined ? { tenantId: ctx.tenantId } : {}) };
+  }
+
+  #count(source: MetricSource, result: 'hit' | 'miss' | 'coalesced' | 'revalidate'): void {
     this.#metrics.cacheLookups.inc({ source: source.id, result });
   }
 }

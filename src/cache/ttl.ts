@@ -12,6 +12,12 @@ export interface CachePolicy {
    */
   settleMs: number;
   /**
+   * How long past its TTL an answer is still served while one call refreshes it (stale while
+   * revalidate): at an expiry no client waits for the vendor. 0 or absent: expired answers are
+   * refreshed before they are served.
+   */
+  staleWhileRevalidateMs?: number;
+  /**
    * How long past its TTL a copy of an answer is kept, to be served (with a STALE_DATA warning)
    * when the source fails. 0 or absent: never served stale.
    */

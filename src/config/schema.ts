@@ -13,14 +13,20 @@ import { sourceResilienceOptions } from '../resilience/config.js';
  * setting. Durations take the same forms as the GraphQL `Duration` scalar and come out as ms.
  */
 
-const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+const durationMs = (value: string | number, ctx: z.RefinementCtx, forms = DURATION_FORMS): number => {
   try {
     return parseDuration(value, 'value');
   } catch {
-    ctx.addIssue({ code: 'custom', message: `must be ${DURATION_FORMS}; got ${JSON.stringify(value)}` });
+    ctx.addIssue({ code: 'custom', message: `must be ${forms}; got ${JSON.stringify(value)}` });
     return z.NEVER;
   }
-});
+};
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => durationMs(value, ctx));
+
+/** A duration, or 0 for "off" (0, '0' or '0s'). */
+const durationOrOff = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => (value === 0 || value === '0' || value === '0s' ? 0 : durationMs(value, ctx, `0 (off) or ${DURATION_FORMS}`)));
 
 const positiveInt = z.number().int().positive();
 
@@ -32,6 +38,8 @@ const cacheTtl = z.union([
     open: duration.optional(),
     /** TTL once the window is over. */
     closed: duration.optional(),
+    /** How long past its TTL an answer is still served while one call refreshes it. */
+    staleWhileRevalidate: durationOrOff.optional(),
   }),
 ]);
 
@@ -85,6 +93,11 @@ export const configSchema = z.strictObject({
         closedTtl: duration.default(3_600_000),
         /** How far back from now a window still counts as open. @default 5m */
         settle: duration.default(300_000),
+        /**
+         * How long past its TTL an answer is still served, at once, while one upstream call
+         * refreshes it in the background; 0 = an expired answer waits for the refresh. @default 0
+         */
+        staleWhileRevalidate: durationOrOff.default(0),
         /**
          * Whole responses kept in process (src/cache/response-cache.ts); `false` turns it off.
          * `maxAge` defaults to `openTtl`.

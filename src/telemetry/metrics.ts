@@ -61,7 +61,7 @@ export class GatewayMetrics {
 
   readonly cacheLookups = new Counter({
     name: 'gateway_cache_lookups_total',
-    help: 'Cache lookups by result: hit, miss, or coalesced (joined an identical request in flight)',
+    help: 'Cache lookups by result: hit, miss, coalesced (joined an identical request in flight), revalidate (served past its TTL while one call refreshes it) or stale (served for a failed source)',
     labelNames: ['source', 'result'] as const,
     registers: [this.registry],
   });

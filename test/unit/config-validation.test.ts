@@ -73,7 +73,7 @@ describe('validateConfig', () => {
     expect(config).toEqual({
       port: 4000,
       host: '0.0.0.0',
-      cache: { maxEntries: 10_000, openTtl: 30_000, closedTtl: 7_200_000, settle: 300_000, responses: { maxBytes: 64 * 1024 * 1024 } },
+      cache: { maxEntries: 10_000, openTtl: 30_000, closedTtl: 7_200_000, settle: 300_000, staleWhileRevalidate: 0, responses: { maxBytes: 64 * 1024 * 1024 } },
       log: { level: 'info' },
       shutdownTimeoutMs: 10_000,
       requestDeadlineMs: 25_000,
@@ -150,6 +150,16 @@ describe('validateConfig', () => {
     expect(problemsOf(() => validateConfig(minimal, 'gateway.yaml', { PORT: 'http' }))).toEqual([
       "PORT: must be a port number; got 'http'",
     ]);
+  });
+
+  it('takes a stale-while-revalidate window globally and per source, 0 meaning off', () => {
+    const tree = { cache: { staleWhileRevalidate: '30s' }, sources: [{ id: 'a', kind: 'native', cacheTtl: { open: '5s', staleWhileRevalidate: 0 } }] };
+    const config = validateConfig(tree, 'gateway.yaml', {});
+    expect(config.cache.staleWhileRevalidate).toBe(30_000);
+    expect(config.sources[0]!.cacheTtl).toEqual({ open: 5_000, staleWhileRevalidate: 0 });
+    const problems = problemsOf(() => validateConfig({ ...minimal, cache: { staleWhileRevalidate: 'a while' } }, 'gateway.yaml', {}));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^cache\.staleWhileRevalidate: must be .*; got "a while"$/);
   });
 
   it('reports unknown keys by name', () => {
