@@ -68,7 +68,7 @@ export class QueryCache {
       if (hit !== undefined) {
         const answer = this.#decoded.decode(key, hit, decodeAnswer) as CachedAnswer;
         results[i] = answer;
-        if (answer.freshUntil === undefined || answer.freshUntil > lookedUp) {
+        if (swrMs === 0 || answer.freshUntil === undefined || answer.freshUntil > lookedUp) {
           this.#count(source, 'hit');
           return;
         }
@@ -97,24 +97,26 @@ export class QueryCache {
       // When every query is a refresh, this request already has its answers: the refresh must not
       // end with it (client gone, deadline released), so it runs on the client's own deadlines only.
       const background = misses.every((i) => results[i] !== undefined);
-      const fresh = callSource(source, misses.map((i) => queries[i]!), background ? this.#detached(ctx) : ctx);
+      const call = callSource(source, misses.map((i) => queries[i]!), background ? this.#detached(ctx) : ctx);
+      // An answer is fresh for its TTL from when it arrived, as its store entry lives: a refresh
+      // never goes out sooner than a TTL after the upstream answered the previous one.
+      const fresh = call.then((answers) => ({ answers, at: this.#now() }));
       misses.forEach((queryIndex, j) => {
         const key = keys[queryIndex]!;
         const ttl = cacheTtlMs(queries[queryIndex]!.range, now, policy);
-        const outcome = fresh
-          .then((answers) => answers[j]!)
-          .then((answer): QueryResult | Promise<QueryResult> => {
-            if (!(answer instanceof Error)) return fresher(answer, now + ttl);
-            return policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer;
-          });
-        const written = fresh.then(async (answers) => {
+        const outcome = fresh.then(({ answers, at }): QueryResult | Promise<QueryResult> => {
+          const answer = answers[j]!;
+          if (!(answer instanceof Error)) return fresher(answer, at + ttl);
+          return policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer;
+        });
+        const written = fresh.then(async ({ answers, at }) => {
           const answer = answers[j]!;
           if (answer instanceof Error) return;
-          const encoded = encodeAnswer(answer, now + ttl);
+          const encoded = encodeAnswer(answer, at + ttl);
           // Kept past its freshness for the revalidate window; `freshUntil` inside says when it expires.
           await this.store.set(key, encoded, ttl + swrMs);
           // A longer-lived copy, served only when the source fails.
-          if (policy.maxStaleMs) void this.store.set(staleKey(key), JSON.stringify({ at: now, answer: encoded }), ttl + policy.maxStaleMs);
+          if (policy.maxStaleMs) void this.store.set(staleKey(key), JSON.stringify({ at, answer: encoded }), ttl + policy.maxStaleMs);
         });
         // The flight lasts until the store holds the answer (stores never reject), so a request
         // arriving between the upstream's answer and the write joins it instead of calling again.
