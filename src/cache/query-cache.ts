@@ -95,7 +95,8 @@ export class QueryCache {
     if (misses.length > 0) {
       const now = this.#now();
       // When every query is a refresh, this request already has its answers: the refresh must not
-      // end with it (client gone, deadline released), so it runs on the client's own deadlines only.
+      // end with it (client gone, deadline released), so only the source's own timeouts and the
+      // gateway's shutdown bound it. Refreshes sent along with misses share the request's call.
       const background = misses.every((i) => results[i] !== undefined);
       const call = callSource(source, misses.map((i) => queries[i]!), background ? this.#detached(ctx) : ctx);
       // An answer is fresh for its TTL from when it arrived, as its store entry lives: a refresh
