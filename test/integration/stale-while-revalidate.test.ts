@@ -8,7 +8,7 @@ describe('stale while revalidate, through the gateway', () => {
   let rig: DarktraceRig;
 
   beforeAll(async () => {
-    rig = await startDarktraceRig({ cacheTtl: { open: '300ms', closed: '300ms', staleWhileRevalidate: '1m' } });
+    rig = await startDarktraceRig({ cacheTtl: { open: '1s', closed: '1s', staleWhileRevalidate: '1m' } });
   });
   afterAll(() => rig.close());
 
@@ -20,7 +20,7 @@ describe('stale while revalidate, through the gateway', () => {
     expect(first.errors).toBeUndefined();
     expect(rig.emulator.count('/metricdata')).toBe(1);
 
-    await sleep(400);
+    await sleep(1100);
     // The refresh will take 1.5 s; five dashboards asking now do not wait for it.
     rig.emulator.inject({ latencyMs: 1500 });
     const started = Date.now();
@@ -30,7 +30,7 @@ describe('stale while revalidate, through the gateway', () => {
     expect(waitedMs).toBeLessThan(1500);
     expect(rig.emulator.count('/metricdata')).toBe(2);
 
-    // Once the refresh has landed, the entry is fresh again: no further call.
+    // Once the refresh has landed (1.5 s), the entry is fresh again for 1 s: no further call.
     await sleep(1700);
     const after = await gql(rig.gateway, query);
     expect(after.data).toEqual(first.data);
