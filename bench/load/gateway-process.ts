@@ -7,7 +7,7 @@
  *
  * It sends `{ type: 'ready', url }` once listening, and answers the parent's messages:
  *   `{ type: 'reset' }` -> peak RSS and the event-loop delay histogram start again; `{ type: 'reset' }`
- *   `{ type: 'stats' }` -> `{ type: 'stats', peakRssBytes, rssBytes, restRssBytes, loopMaxMs, loopP99Ms }`
+ *   `{ type: 'stats' }` -> `{ type: 'stats', peakRssBytes, rssBytes, restRssBytes, loopMaxMs, loopP99Ms, cpuMs }`
  *   `{ type: 'close' }` -> closes the server and exits.
  * With BENCH_PROFILE_DIR set, each window from reset to stats is written there as a CPU profile.
  */
@@ -111,6 +111,7 @@ process.on('message', async (message: ParentMessage) => {
     cpuAtReset = process.cpuUsage();
     process.send!({ type: 'reset' });
   } else if (message.type === 'stats') {
+    const cpu = process.cpuUsage(cpuAtReset);
     const stats: ProcessStats = {
       type: 'stats',
       peakRssBytes: Math.max(kernelPeakRss(), sampledPeak, process.memoryUsage.rss()),
@@ -118,7 +119,7 @@ process.on('message', async (message: ParentMessage) => {
       restRssBytes: restRss,
       loopMaxMs: loop.max / 1e6,
       loopP99Ms: loop.percentile(99) / 1e6,
-      cpuMs: ((cpu) => (cpu.user + cpu.system) / 1000)(process.cpuUsage(cpuAtReset)),
+      cpuMs: (cpu.user + cpu.system) / 1000,
     };
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
