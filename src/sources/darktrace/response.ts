@@ -72,15 +72,15 @@ function parseItem(source: string, raw: unknown, where: string): MetricItem {
   return item;
 }
 
-/** Reads `data[j]` into row j of the item's columns. */
-function readPoint(source: string, raw: unknown, item: string, j: number, into: MetricItem): void {
-  if (raw === null || typeof raw !== 'object') throw unexpected(source, `${item}.data[${j}] should be an object, got ${typeName(raw)}`);
+/** Reads `data[j]` of the element at `path` into row j of the item's columns. */
+function readPoint(source: string, raw: unknown, path: string, j: number, into: MetricItem): void {
+  if (raw === null || typeof raw !== 'object') throw unexpected(source, `${path}.data[${j}] should be an object, got ${typeName(raw)}`);
   const record = raw as Record<string, unknown>;
   const time = typeof record.timems === 'number' && Number.isFinite(record.timems) ? record.timems : readableTime(record.time);
-  if (time === undefined) throw unexpected(source, `${item}.data[${j}] has neither timems nor a readable time (got ${JSON.stringify(record.time ?? null)})`);
-  const inbound = pointNumber(source, record.in, item, j, 'in');
-  const outbound = pointNumber(source, record.out, item, j, 'out');
-  let size = pointNumber(source, record.size, item, j, 'size');
+  if (time === undefined) throw unexpected(source, `${path}.data[${j}] has neither timems nor a readable time (got ${JSON.stringify(record.time ?? null)})`);
+  const inbound = pointNumber(source, record.in, path, j, 'in');
+  const outbound = pointNumber(source, record.out, path, j, 'out');
+  let size = pointNumber(source, record.size, path, j, 'size');
   // size is documented as in + out; recover it when only the parts came back.
   if (size === null && record.size === undefined && inbound !== null && outbound !== null) size = inbound + outbound;
   into.timestamps[j] = time;
@@ -90,10 +90,10 @@ function readPoint(source: string, raw: unknown, item: string, j: number, into: 
 }
 
 /** A point's number; the path for the error message is built only when there is an error. */
-function pointNumber(source: string, value: unknown, item: string, j: number, field: string): number | null {
+function pointNumber(source: string, value: unknown, path: string, j: number, field: string): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw unexpected(source, `${item}.data[${j}].${field} should be a number, got ${JSON.stringify(value)}`);
+  throw unexpected(source, `${path}.data[${j}].${field} should be a number, got ${JSON.stringify(value)}`);
 }
 
 /** Appliances answer in time order; this keeps the columns aligned when one does not. */

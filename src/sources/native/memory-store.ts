@@ -346,27 +346,25 @@ function state(series: MemorySeries): SeriesState {
   return out;
 }
 
+/** Takes lent arrays back as copies of the kept points (the trimmed prefix left behind). */
+function own(series: MemorySeries): void {
+  series.timestamps = series.timestamps.slice(series.head);
+  series.values = series.values.slice(series.head);
+  series.head = 0;
+  series.lent = false;
+}
+
 /** Cuts off the trimmed prefix; lent arrays stay as the reader has them. */
 function compact(series: MemorySeries): void {
-  if (series.lent) {
-    series.timestamps = series.timestamps.slice(series.head);
-    series.values = series.values.slice(series.head);
-    series.lent = false;
-  } else {
-    series.timestamps.splice(0, series.head);
-    series.values.splice(0, series.head);
-  }
+  if (series.lent) return own(series);
+  series.timestamps.splice(0, series.head);
+  series.values.splice(0, series.head);
   series.head = 0;
 }
 
 /** Keeps points in timestamp order; a late point slots in where it belongs. */
 function insert(series: MemorySeries, point: TrackedPoint): void {
-  if (series.lent) {
-    series.timestamps = series.timestamps.slice(series.head);
-    series.values = series.values.slice(series.head);
-    series.head = 0;
-    series.lent = false;
-  }
+  if (series.lent) own(series);
   const { timestamps, values } = series;
   const at = timestamps.length === series.head || timestamps[timestamps.length - 1]! <= point.timestamp
     ? timestamps.length
