@@ -4,9 +4,11 @@
  *
  *   argv[2] = 'gateway'  argv[3] = a gateway config tree as JSON (as gateway.yaml would hold it)
  *   argv[2] = 'baseline' a bare graphql-yoga server answering `{ hello }`
+ *   argv[2] = 'reference'    argv[3] = a Darktrace upstream as JSON: the uncached panel's reference (reference-server.ts)
  *
  * It sends `{ type: 'ready', url }` once listening, and answers the parent's messages:
- *   `{ type: 'reset' }` -> peak RSS and the event-loop delay histogram start again; `{ type: 'reset' }`
+ *   `{ type: 'collect' }` -> a full garbage collection, then the RSS at rest is taken; `{ type: 'collect' }`
+ *   `{ type: 'reset' }` -> peak RSS, CPU time and the event-loop delay histogram start again; `{ type: 'reset' }`
  *   `{ type: 'stats' }` -> `{ type: 'stats', peakRssBytes, rssBytes, restRssBytes, loopMaxMs, loopP99Ms, cpuMs }`
  *   `{ type: 'close' }` -> closes the server and exits.
  * With BENCH_PROFILE_DIR set, each window from reset to stats is written there as a CPU profile.
@@ -18,12 +20,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSchema, createYoga } from 'graphql-yoga';
+import { startReferenceServer } from './reference-server.js';
 
 export interface ProcessStats {
   type: 'stats';
   peakRssBytes: number;
   rssBytes: number;
-  /** RSS after a full collection at the last reset: what the server held before the measured window. */
+  /** RSS after the last full collection (`collect`): what the server held before the measured window. */
   restRssBytes: number;
   /** Longest event-loop stall seen since the last reset. */
   loopMaxMs: number;
@@ -32,7 +35,7 @@ export interface ProcessStats {
   cpuMs: number;
 }
 
-export type ParentMessage = { type: 'reset' } | { type: 'stats' } | { type: 'close' };
+export type ParentMessage = { type: 'collect' } | { type: 'reset' } | { type: 'stats' } | { type: 'close' };
 
 /** Linux: writing 5 to clear_refs resets the peak RSS (VmHWM) to the current RSS. */
 function resetPeakRss(): void {
@@ -76,7 +79,12 @@ async function startGatewayFrom(configJson: string): Promise<{ url: string; clos
 }
 
 const role = process.argv[2];
-const server = role === 'baseline' ? await startBaseline() : await startGatewayFrom(process.argv[3] ?? '{}');
+const server =
+  role === 'baseline'
+    ? await startBaseline()
+    : role === 'reference'
+      ? await startReferenceServer(JSON.parse(process.argv[3] ?? '{}'))
+      : await startGatewayFrom(process.argv[3] ?? '{}');
 
 // The kernel's high-water mark is exact; sampling covers systems without clear_refs.
 let sampledPeak = 0;
@@ -99,12 +107,14 @@ let windows = 0;
 let cpuAtReset = process.cpuUsage();
 
 process.on('message', async (message: ParentMessage) => {
-  if (message.type === 'reset') {
-    await profiler?.post('Profiler.enable');
-    await profiler?.post('Profiler.start');
+  if (message.type === 'collect') {
     // Garbage from setup (seeding, warm-up) out first, so the rest figure is what the server holds.
     (globalThis as { gc?: () => void }).gc?.();
     restRss = process.memoryUsage.rss();
+    process.send!({ type: 'collect' });
+  } else if (message.type === 'reset') {
+    await profiler?.post('Profiler.enable');
+    await profiler?.post('Profiler.start');
     resetPeakRss();
     sampledPeak = restRss;
     loop.reset();
