@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gql } from '../helpers/gateway.js';
 import { hoursAgo, startDarktraceRig, type DarktraceRig } from '../helpers/darktrace.js';
@@ -71,6 +72,19 @@ describe('Darktrace devices fan-out', () => {
     expect(response.data).toEqual({ metricData: null });
     expect(response.errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', source: 'dt', upstreamStatus: 403 });
     expect(response.errors![0]!.message).toMatch(new RegExp(`^device ${failing}: dt denied access \\(HTTP 403\\)`));
+  });
+
+  it('hands back the abort when the caller goes away mid fan-out', async () => {
+    // The emulator answers after 60 ms; the caller leaves after 20. Every device's call ends in the
+    // same AbortError, whose message cannot carry a device (it is read-only on a DOMException).
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(), 20);
+    const [answer] = await rig.gateway.registry.get('dt')!.query(
+      [{ metrics: ['connections'], range: { from, to }, intervalMs: 3_600_000, filters: [], params: { devices: [String(dids[1]), String(dids[2])] } }],
+      { signal: caller.signal, log: pino({ level: 'silent' }) },
+    );
+    expect(answer).toBeInstanceOf(DOMException);
+    expect((answer as DOMException).name).toBe('AbortError');
   });
 
   it('fans out a did label filter with several values the same way', async () => {

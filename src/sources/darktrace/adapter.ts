@@ -136,8 +136,9 @@ export class DarktraceSource implements MetricSource {
       const outcome = settled[i]!;
       if (outcome.status === 'rejected') {
         const error = asError(outcome.reason);
-        // Say which device of a fan-out failed; the error object is this call's alone.
-        if (call.did !== undefined && groups[group]!.request.dids!.length > 1) error.message = `device ${call.did}: ${error.message}`;
+        // Say which device of a fan-out failed; the error object is this call's alone. Not for an
+        // abort (a DOMException, whose message is read-only): that stopped every device alike.
+        if (call.did !== undefined && groups[group]!.request.dids!.length > 1 && !(error instanceof DOMException)) error.message = `device ${call.did}: ${error.message}`;
         for (const metric of call.metrics) answers.set(answerKey(group, call.did, metric), error);
         return;
       }
