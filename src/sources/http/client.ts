@@ -1,5 +1,5 @@
 import { createSecureContext } from 'node:tls';
-import { Agent } from 'undici';
+import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayTimeoutError, UpstreamRateLimitedError, UpstreamUnavailableError, isGatewayError, type GatewayError } from '../../core/errors.js';
 import { timedSignal } from '../../resilience/timed-signal.js';
@@ -70,16 +70,21 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
- * The one way adapters talk HTTP. Each source gets its own undici Agent (its own pool, TLS
- * settings and timeouts). Around each call, in this order: the whole-call deadline, retries with
- * full-jitter backoff (idempotent requests only; Retry-After honoured when it fits in the
- * deadline, otherwise the rate-limit error comes back at once with the wait), the per-attempt
- * timeout, and the translation of failures into the gateway's error codes.
+ * The one way adapters talk HTTP. Each source gets its own undici Pool (its own connections, TLS
+ * settings and timeouts). A Pool rather than an Agent: a source has one origin, and the Agent
+ * drops an origin's whole pool whenever its count of connected sockets reaches zero (after a quiet
+ * spell, or when every open call was aborted) and builds a new one, whose count the old pool's late
+ * events then skew. Under load with quiet spells in between, that once failed 57 calls with "The
+ * client is destroyed"; the Pool never did in the same runs, and kept more requests per second.
+ *
+ * Around each call, in this order: the whole-call deadline, retries with full-jitter backoff
+ * (idempotent requests only; Retry-After honoured when it fits in the deadline, otherwise the
+ * rate-limit error comes back at once with the wait), the per-attempt timeout, and the
+ * translation of failures into the gateway's error codes.
  */
 export class UpstreamClient {
   readonly #options: Required<Pick<UpstreamClientOptions, 'timeoutMs' | 'deadlineMs' | 'retries'>> & UpstreamClientOptions;
-  readonly #agent: Agent;
-  readonly #origin: string;
+  readonly #pool: Pool;
   readonly #prefix: string;
 
   constructor(options: UpstreamClientOptions) {
@@ -87,10 +92,9 @@ export class UpstreamClient {
     if (base.protocol !== 'https:' && base.protocol !== 'http:') {
       throw new Error(`${options.source}: url must be http(s); got ${base.protocol}`);
     }
-    this.#origin = base.origin;
     this.#prefix = base.pathname.replace(/\/+$/, '');
     this.#options = { timeoutMs: 10_000, deadlineMs: 30_000, retries: 2, ...options };
-    this.#agent = new Agent({
+    this.#pool = new Pool(base.origin, {
       connections: options.connections ?? 64,
       connect: {
         timeout: Math.min(this.#options.timeoutMs, 5000),
@@ -187,7 +191,7 @@ export class UpstreamClient {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    await this.#pool.close();
   }
 
   /** `statedMs` is the configured limit that `timeoutMs` comes from, for the error message. */
@@ -197,8 +201,7 @@ export class UpstreamClient {
     const headers = typeof request.headers === 'function' ? request.headers(sentPath) : (request.headers ?? {});
     const stopTimer = metrics?.upstreamHttpDuration.startTimer({ source });
     try {
-      const response = await this.#agent.request({
-        origin: this.#origin,
+      const response = await this.#pool.request({
         path: sentPath,
         method: method as 'GET',
         headers: request.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
