@@ -48,7 +48,8 @@ import type { ProcessStats } from './load/gateway-process.js';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 5);
 const SLICES = Math.max(1, Number(process.env.BENCH_SLICES ?? 4));
-const SLICE_WARMUP_S = 1;
+/** The uncounted start of each slice's run. */
+const SLICE_LEAD_S = 1;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const LATENCY_MS = Number(process.env.BENCH_UPSTREAM_LATENCY_MS ?? 2);
 const LARGE_CONNECTIONS = Number(process.env.BENCH_LARGE_CONNECTIONS ?? 1);
@@ -163,50 +164,107 @@ interface Contender {
   note?: string;
 }
 
+/** What one server did in one measured window. */
+interface Window {
+  requests: number;
+  seconds: number;
+  /** Response times (ms) of the answers inside the window. */
+  latencies: number[];
+  bytes: number;
+  failures: number;
+  stats?: ProcessStats;
+  calls: number;
+}
+
+/**
+ * One autocannon run of `leadS + windowS` seconds of which only the last `windowS` count, so the
+ * window opens and closes with every connection busy. A run's first and last moments are not
+ * what a server does under steady load: autocannon opens its connections at the start and drops
+ * the requests in flight at the end, and a gateway drops the upstream calls of the requests
+ * dropped (and their connections: the next run had to open them again). `opening` runs when the
+ * window opens (before the first request when there is no lead).
+ */
+async function cannonWindow(contender: Contender, leadS: number, windowS: number, opening: () => Promise<void>): Promise<Omit<Window, 'stats' | 'calls'>> {
+  const window = { requests: 0, latencies: [] as number[], bytes: 0, failures: 0 };
+  let counting = false;
+  let openedAt = 0;
+  const open = async () => {
+    await opening();
+    counting = true;
+    openedAt = performance.now();
+  };
+  if (leadS === 0) await open();
+  const finished = new Promise<void>((resolve, reject) => {
+    const run = autocannon(
+      { url: contender.server.url, connections: contender.connections ?? CONNECTIONS, duration: leadS + windowS, requests: contender.requests, timeout: 30, tlsOptions: { rejectUnauthorized: false } },
+      (error) => (error ? reject(error) : resolve()),
+    );
+    run.on('response', (_client, status, bytes, ms) => {
+      if (!counting) return;
+      window.requests++;
+      window.latencies.push(ms);
+      window.bytes += bytes;
+      if (status < 200 || status >= 300) window.failures++;
+    });
+    run.on('reqError', () => {
+      if (counting) window.failures++;
+    });
+  });
+  const lead = leadS > 0 ? setTimeout(() => void open(), leadS * 1000) : undefined;
+  await finished;
+  clearTimeout(lead);
+  counting = false;
+  return { ...window, seconds: openedAt > 0 ? (performance.now() - openedAt) / 1000 : 0 };
+}
+
 /**
  * Measures servers in turns: the window is cut into BENCH_SLICES slices and each server gets one
  * slice of every round. The host's speed drifts from minute to minute (one scenario measured a
  * minute after its baseline read anywhere from 0.16x to 0.36x of it); taking turns every couple
- * of seconds lets a slow spell fall on all of them alike. Each server warms up first, and again
- * for half a second before each of its slices (its upstream connections closed while it was idle),
- * unless it is measured cold. Peak RSS, stalls, CPU time and upstream calls are taken slice by
- * slice, so warm-ups and other servers' turns are not in them.
+ * of seconds lets a slow spell fall on all of them alike. Each server warms up first, and each
+ * slice is the tail of a run whose first second (three for the first slice) is not counted: its
+ * upstream connections idled out while the others had their turns. A server measured cold has
+ * no warm-up and no uncounted lead. Peak RSS, stalls,
+ * CPU time and upstream calls are taken over the counted part of each slice only.
  */
 async function measureInTurns(contenders: Contender[], emulators?: Child): Promise<Row[]> {
   console.error(`  measuring ${contenders.map((contender) => contender.name).join(' | ')}`);
   for (const contender of contenders) {
     if (!contender.cold && WARMUP_S > 0) await cannon(contender.server.url, contender.requests, WARMUP_S, contender.connections ?? CONNECTIONS);
   }
-  const slices = contenders.map(() => [] as Array<{ result: autocannon.Result; stats?: ProcessStats; calls: number }>);
+  const windows = contenders.map(() => [] as Window[]);
   for (let round = 0; round < SLICES; round++) {
     for (const [i, contender] of contenders.entries()) {
-      const connections = contender.connections ?? CONNECTIONS;
       // One full collection before the first slice gives the rest figure. Not before every slice:
       // it shrinks the young generation, and the uncached gateway then took seconds to get back
       // to speed (more scavenges, more promotion).
       if (round === 0) await contender.server.child?.ask('collect');
-      else if (!contender.cold) await cannon(contender.server.url, contender.requests, SLICE_WARMUP_S, connections);
-      await contender.server.child?.ask('reset');
-      const before = emulators ? await totalCalls(emulators) : 0;
-      const result = await cannon(contender.server.url, contender.requests, DURATION_S / SLICES, connections);
+      let callsBefore = 0;
+      // The first slice's lead is longer: the collection left a small young generation, and the
+      // uncached gateway was still getting faster (code still being optimised) after the warm-up.
+      const lead = contender.cold ? 0 : round === 0 ? 3 * SLICE_LEAD_S : SLICE_LEAD_S;
+      const window = await cannonWindow(contender, lead, DURATION_S / SLICES, async () => {
+        await contender.server.child?.ask('reset');
+        callsBefore = emulators ? await totalCalls(emulators) : 0;
+      });
       const stats = await contender.server.child?.ask<ProcessStats>('stats');
-      if (process.env.BENCH_DEBUG) console.error(`    ${contender.name.slice(0, 24)} slice ${round}: ${Math.round(result.requests.total / result.duration)} req/s p50 ${result.latency.p50} p99 ${result.latency.p99} max ${result.latency.max} loop max ${stats?.loopMaxMs.toFixed(0)} cpu/req ${stats ? (stats.cpuMs / result.requests.total).toFixed(3) : '-'}`);
-      slices[i]!.push({ result, ...(stats ? { stats } : {}), calls: emulators ? (await totalCalls(emulators)) - before : 0 });
+      const calls = emulators ? (await totalCalls(emulators)) - callsBefore : 0;
+      windows[i]!.push({ ...window, ...(stats ? { stats } : {}), calls });
+      if (process.env.BENCH_DEBUG) console.error(`    ${contender.name.slice(0, 28)}, slice ${round}: ${Math.round(window.requests / window.seconds)} req/s, p99 ${percentile(window.latencies, 0.99).toFixed(0)} ms, loop max ${stats?.loopMaxMs.toFixed(0) ?? '-'} ms, ${stats ? (stats.cpuMs / Math.max(1, window.requests)).toFixed(3) : '-'} CPU ms/req`);
     }
   }
   return contenders.map((contender, i) => {
-    const taken = slices[i]!;
-    const results = taken.map((slice) => slice.result);
-    const stats = taken.flatMap((slice) => (slice.stats ? [slice.stats] : []));
-    const requests = results.reduce((sum, result) => sum + result.requests.total, 0);
-    const seconds = results.reduce((sum, result) => sum + result.duration, 0);
+    const taken = windows[i]!;
+    const stats = taken.flatMap((window) => (window.stats ? [window.stats] : []));
+    const requests = taken.reduce((sum, window) => sum + window.requests, 0);
+    const seconds = taken.reduce((sum, window) => sum + window.seconds, 0);
+    const latencies = taken.flatMap((window) => window.latencies);
     return {
       name: contender.name,
       requestsPerS: requests / seconds,
-      // Slices cannot be merged into one histogram: p50 is their request-weighted mean, p99 the worst slice's.
-      p50Ms: results.reduce((sum, result) => sum + result.latency.p50 * result.requests.total, 0) / Math.max(1, requests),
-      p99Ms: Math.max(...results.map((result) => result.latency.p99)),
-      bytesPerS: results.reduce((sum, result) => sum + result.throughput.total, 0) / seconds,
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      bytesPerS: taken.reduce((sum, window) => sum + window.bytes, 0) / seconds,
       ...(stats.length > 0
         ? {
             peakRssBytes: Math.max(...stats.map((slice) => slice.peakRssBytes)),
@@ -216,11 +274,17 @@ async function measureInTurns(contenders: Contender[], emulators?: Child): Promi
             cpuMsPerRequest: stats.reduce((sum, slice) => sum + slice.cpuMs, 0) / Math.max(1, requests),
           }
         : {}),
-      ...(emulators ? { upstreamPerRequest: taken.reduce((sum, slice) => sum + slice.calls, 0) / Math.max(1, requests) } : {}),
-      failures: results.reduce((sum, result) => sum + result.errors + result.timeouts + result.non2xx, 0),
+      ...(emulators ? { upstreamPerRequest: taken.reduce((sum, window) => sum + window.calls, 0) / Math.max(1, requests) } : {}),
+      failures: taken.reduce((sum, window) => sum + window.failures, 0),
       ...(contender.note ? { note: contender.note } : {}),
     };
   });
+}
+
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 /** A scenario measured in turns with the baseline; its ratios are against that paired baseline. */
