@@ -26,8 +26,8 @@
  *    the size of one answer's JSON, and the longest event-loop stall.
  *
  * Usage: npm run bench                         (this suite)
- *        BENCH_DURATION_S=30 BENCH_WARMUP_S=5 npm run bench    (longer windows)
- * Settings (environment): BENCH_DURATION_S (default 8), BENCH_WARMUP_S (2),
+ *        BENCH_DURATION_S=30 BENCH_SLICES=6 npm run bench    (longer windows)
+ * Settings (environment): BENCH_DURATION_S (default 8), BENCH_WARMUP_S (5),
  * BENCH_SLICES (4: the turns each measured window is cut into), BENCH_CONNECTIONS (50),
  * BENCH_UPSTREAM_LATENCY_MS (2), BENCH_ONLY (e.g. 2,4: only those scenarios, plus the baseline),
  * BENCH_LIVE_UPSTREAMS (set: every upstream answer is computed by the emulator instead of
@@ -224,8 +224,8 @@ async function cannonWindow(contender: Contender, leadS: number, windowS: number
  * of seconds lets a slow spell fall on all of them alike. Each server warms up first, and each
  * slice is the tail of a run whose first second (three for the first slice) is not counted: its
  * upstream connections idled out while the others had their turns. A server measured cold has
- * no warm-up and no uncounted lead. Peak RSS, stalls,
- * CPU time and upstream calls are taken over the counted part of each slice only.
+ * no warm-up and no uncounted lead. Peak RSS, stalls, CPU time and upstream calls are taken over
+ * the counted part of each slice only.
  */
 async function measureInTurns(contenders: Contender[], emulators?: Child): Promise<Row[]> {
   console.error(`  measuring ${contenders.map((contender) => contender.name).join(' | ')}`);
@@ -449,8 +449,10 @@ await baseline.child.close();
 
 const fmt = (value: number | undefined, digits = 0) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits));
 const ratio = (value: number | undefined, to: number | undefined) => (value === undefined || !to ? '-' : (value / to).toFixed(2));
-console.log(`\ngateway load: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s measured, upstream latency ${LATENCY_MS} ms; Node ${process.version}\n`);
-console.log(`Each scenario took turns with the baseline (${SLICES} slices each); "x base" is against the baseline of its own turns ("base req/s").\n`);
+console.log(
+  `\ngateway load: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up, then ${SLICES} slices of ${DURATION_S / SLICES} s in turns with the baseline, upstream latency ${LATENCY_MS} ms; Node ${process.version}`,
+);
+console.log('"x base" is against the baseline of the same turns ("base req/s").\n');
 console.log('| scenario | req/s | base req/s | x base | p50 ms | x base | p99 ms | x base | MB/s | CPU ms/req | x base | peak RSS MB | x base | loop max ms | upstream/req | failed |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {

@@ -4,7 +4,8 @@
  *
  *   argv[2] = 'gateway'  argv[3] = a gateway config tree as JSON (as gateway.yaml would hold it)
  *   argv[2] = 'baseline' a bare graphql-yoga server answering `{ hello }`
- *   argv[2] = 'reference'    argv[3] = a Darktrace upstream as JSON: the uncached panel's reference (reference-server.ts)
+ *   argv[2] = 'reference' argv[3] = a Darktrace upstream as JSON: the uncached panel's reference
+ *                        (reference-server.ts)
  *
  * It sends `{ type: 'ready', url }` once listening, and answers the parent's messages:
  *   `{ type: 'collect' }` -> a full garbage collection, then the RSS at rest is taken; `{ type: 'collect' }`
@@ -20,7 +21,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { startReferenceServer } from './reference-server.js';
 
 export interface ProcessStats {
   type: 'stats';
@@ -83,7 +83,8 @@ const server =
   role === 'baseline'
     ? await startBaseline()
     : role === 'reference'
-      ? await startReferenceServer(JSON.parse(process.argv[3] ?? '{}'))
+      ? // Loaded only here, like the gateway, so the baseline's resident set holds yoga alone.
+        await (await import('./reference-server.js')).startReferenceServer(JSON.parse(process.argv[3] ?? '{}'))
       : await startGatewayFrom(process.argv[3] ?? '{}');
 
 // The kernel's high-water mark is exact; sampling covers systems without clear_refs.
