@@ -12,6 +12,12 @@ const CAP = 1000;
 beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url!, 'http://upstream');
+    if (url.pathname === '/stated-never-sent') {
+      // Says how big it is, then sends a little and stalls: only the header can settle it.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 50 * CAP });
+      res.write('{"pad":"');
+      return;
+    }
     const size = Number(url.searchParams.get('size'));
     const body = JSON.stringify({ pad: 'x'.repeat(size - 10) });
     if (url.pathname === '/stated') {
@@ -26,7 +32,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  client = new UpstreamClient({ source: 'capped', baseUrl: `http://127.0.0.1:${port}`, maxResponseBytes: CAP, retries: 0, log: pino({ level: 'silent' }) });
+  client = new UpstreamClient({ source: 'capped', baseUrl: `http://127.0.0.1:${port}`, maxResponseBytes: CAP, retries: 0, timeoutMs: 5000, log: pino({ level: 'silent' }) });
 });
 
 afterAll(async () => {
@@ -44,5 +50,13 @@ describe('the response size cap (maxResponseBytes)', () => {
     const failure = await client.request({ path: `/${kind}?size=${CAP * 5}` }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 200 });
     expect((failure as Error).message).toMatch(/^capped sent a response larger than 1000 bytes; the gateway does not read answers that big/);
+  });
+
+  it('refuses a body whose stated length is over the cap without waiting for it', async () => {
+    const started = Date.now();
+    const failure = await client.request({ path: '/stated-never-sent' }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 200 });
+    // The attempt timeout is 5 s: reading the body would have waited for it.
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });

@@ -210,8 +210,15 @@ export class UpstreamClient {
       });
       const limit = this.#options.maxResponseBytes ?? 20 * 1024 * 1024;
       // A stated length within the cap is read in one go (undici holds the body to that length);
-      // a body of unstated or larger length is counted as it comes.
+      // one over the cap is refused before a byte of it is read; a body of unstated length is
+      // counted as it comes.
       const stated = Number(response.headers['content-length'] ?? Number.NaN);
+      if (stated > limit) {
+        // Dropping the body makes undici emit an abort error on it: ours, and nobody else's to hear.
+        response.body.once('error', () => {});
+        response.body.destroy();
+        throw tooLarge(source, limit, response.statusCode);
+      }
       const text = stated <= limit ? await response.body.text() : await readCapped(response.body, limit, source, response.statusCode);
       metrics?.upstreamHttp.inc({ source, status: String(response.statusCode) });
       const flat: Record<string, string> = {};
@@ -251,14 +258,16 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error)
     size += chunk.length;
     if (size > limit) {
       body.destroy();
-      throw new UpstreamUnavailableError(`${source} sent a response larger than ${limit >= 2 ** 20 ? `${+(limit / 2 ** 20).toFixed(1)} MiB` : `${limit} bytes`}; the gateway does not read answers that big (narrow the query)`, {
-        source,
-        upstreamStatus: status,
-      });
+      throw tooLarge(source, limit, status);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function tooLarge(source: string, limit: number, status: number): UpstreamUnavailableError {
+  const size = limit >= 2 ** 20 ? `${+(limit / 2 ** 20).toFixed(1)} MiB` : `${limit} bytes`;
+  return new UpstreamUnavailableError(`${source} sent a response larger than ${size}; the gateway does not read answers that big (narrow the query)`, { source, upstreamStatus: status });
 }
 
 function isDeadline(reason: unknown): boolean {
