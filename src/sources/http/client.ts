@@ -2,9 +2,9 @@ import { createSecureContext } from 'node:tls';
 import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayTimeoutError, UpstreamRateLimitedError, UpstreamUnavailableError, isGatewayError, type GatewayError } from '../../core/errors.js';
-import { timedSignal } from '../../resilience/timed-signal.js';
 import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import { AttemptSignal } from './attempt-signal.js';
 import { backoffMs } from './backoff.js';
 import { parseRetryAfter } from './retry-after.js';
 import { errorCode, errorForNetwork, errorForStatus } from './status-errors.js';
@@ -197,7 +197,7 @@ export class UpstreamClient {
   /** `statedMs` is the configured limit that `timeoutMs` comes from, for the error message. */
   async #attempt(method: string, sentPath: string, request: UpstreamRequest, timeoutMs: number, statedMs: number): Promise<UpstreamResponse> {
     const { source, metrics } = this.#options;
-    const attempt = timedSignal(timeoutMs, request.signal);
+    const attempt = new AttemptSignal(timeoutMs, request.signal);
     const headers = typeof request.headers === 'function' ? request.headers(sentPath) : (request.headers ?? {});
     const stopTimer = metrics?.upstreamHttpDuration.startTimer({ source });
     try {
@@ -206,7 +206,7 @@ export class UpstreamClient {
         method: method as 'GET',
         headers: request.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
         body: request.body,
-        signal: attempt.signal,
+        signal: attempt,
       });
       const limit = this.#options.maxResponseBytes ?? 20 * 1024 * 1024;
       // A stated length within the cap is read in one go (undici holds the body to that length);
