@@ -40,12 +40,17 @@ export function observeSource(source: MetricSource, metrics: GatewayMetrics): Me
       stopTimer();
     }
   };
+  // Methods are bound once: the proxy is read on every request (ids, capabilities, data versions).
+  const bound = new Map<PropertyKey, { method: Function; bound: Function }>();
   return new Proxy(source, {
     get(target, property) {
       if (property === 'query') return query;
       if (property === 'aggregate' && target.aggregate) return aggregate;
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      let entry = bound.get(property);
+      if (entry?.method !== value) bound.set(property, (entry = { method: value, bound: value.bind(target) }));
+      return entry.bound;
     },
   });
 }
