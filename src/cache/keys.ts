@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { MetricQuery } from '../sources/source.js';
+import type { LabelFilter } from '../core/series.js';
+import type { AggregateQuery, MetricQuery } from '../sources/source.js';
 
 /**
  * Cache keys for source queries. Two requests that would send the same thing upstream get the same
@@ -13,16 +14,28 @@ export function queryCacheKey(sourceId: string, identity: string, query: MetricQ
     from: query.range.from,
     to: query.range.to,
     interval: query.intervalMs ?? null,
-    filters: [...query.filters]
-      .map((filter) => ({ key: filter.key, values: [...filter.values].sort(), exclude: filter.exclude }))
-      .sort((a, b) => (a.key === b.key ? Number(a.exclude) - Number(b.exclude) : a.key < b.key ? -1 : 1)),
+    filters: sortedFilters(query.filters),
     params: query.params ?? null,
   });
+  return `q:${sourceId}:${digestOf(identity, normalised, dataVersion)}`;
+}
+
+/** The same for an aggregation pushed down to its source: every field of it, filters sorted. */
+export function aggregateCacheKey(sourceId: string, identity: string, query: AggregateQuery, dataVersion?: string): string {
+  return `a:${sourceId}:${digestOf(identity, stableStringify({ ...query, filters: sortedFilters(query.filters) }), dataVersion)}`;
+}
+
+function sortedFilters(filters: readonly LabelFilter[]): Array<{ key: string; values: string[]; exclude: boolean | undefined }> {
+  return filters
+    .map((filter) => ({ key: filter.key, values: [...filter.values].sort(), exclude: filter.exclude }))
+    .sort((a, b) => (a.key === b.key ? Number(a.exclude) - Number(b.exclude) : a.key < b.key ? -1 : 1));
+}
+
+function digestOf(identity: string, normalised: string, dataVersion: string | undefined): string {
   const hash = createHash('sha256').update(identity).update('\0').update(normalised);
   // A source whose past answers can change (ingested export files) versions its keys.
   if (dataVersion !== undefined) hash.update('\0').update(dataVersion);
-  const digest = hash.digest('base64url');
-  return `q:${sourceId}:${digest.slice(0, 32)}`;
+  return hash.digest('base64url').slice(0, 32);
 }
 
 /**

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer, SourceWarning } from '../sources/source.js';
 import { isGatewayError } from '../core/errors.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { AggregateCache } from './aggregate-cache.js';
 import { decodeAnswer, encodeAnswer, type CachedAnswer } from './answer-codec.js';
 import { DecodedAnswers } from './decoded-answers.js';
 import { queryCacheKey } from './keys.js';
@@ -32,6 +33,8 @@ export class QueryCache {
   readonly #decoded = new DecodedAnswers();
   /** Ends refreshes that belong to no request (stale while revalidate) when the gateway stops. */
   readonly #background = new AbortController();
+  /** Aggregations computed upstream, kept in the same store under the same policies. */
+  readonly aggregates: AggregateCache;
 
   constructor(options: QueryCacheOptions) {
     this.store = options.store;
@@ -40,6 +43,7 @@ export class QueryCache {
     this.#now = options.now ?? Date.now;
     // Every refresh in flight listens; many at once are expected, not a leak.
     setMaxListeners(0, this.#background.signal);
+    this.aggregates = new AggregateCache({ store: this.store, metrics: this.#metrics, policyFor: this.#policyFor, now: this.#now, detached: (ctx) => this.#detached(ctx) });
   }
 
   /** Stops the refreshes still running in the background, so a shutdown does not wait on them. */

@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import { stableStringify } from '../cache/keys.js';
+import type { CachedAggregate } from '../cache/aggregate-cache.js';
 import type { CachedAnswer } from '../cache/answer-codec.js';
 import type { QueryCache } from '../cache/query-cache.js';
 import type { Series } from '../core/series.js';
-import type { MetricQuery, MetricSource, QueryContext, QueryResult } from '../sources/source.js';
+import type { AggregateQuery, MetricQuery, MetricSource, QueryContext, QueryResult } from '../sources/source.js';
 
 /**
  * One DataLoader per source, per request. Every `metricData` field of a request that reaches the
@@ -33,15 +34,10 @@ export class SeriesLoaders {
   /**
    * Until when a response built only from this request's loaded answers may be kept: undefined
    * when nothing was loaded, or when anything was not a cacheable answer (an error, an uncached
-   * source, a stale stand-in, or data fetched around the loaders; see `uncached`).
+   * source, a stale stand-in).
    */
   get freshUntil(): number | undefined {
     return this.#allCached && this.#freshUntil !== Infinity ? this.#freshUntil : undefined;
-  }
-
-  /** Tells the response cache that this request used data that did not come through the cache. */
-  uncached(): void {
-    this.#allCached = false;
   }
 
   load(source: MetricSource, query: MetricQuery): Promise<Series[]> {
@@ -59,6 +55,17 @@ export class SeriesLoaders {
       this.#loaders.set(source.id, loader);
     }
     return loader.load(query);
+  }
+
+  /**
+   * An aggregation the source computes itself, through the cache. `groups` undefined: the source
+   * declined it, and the caller computes it from `load()`ed series.
+   */
+  async aggregate(source: MetricSource, query: AggregateQuery): Promise<CachedAggregate> {
+    const answer = await this.cache.aggregates.aggregate(source, this.identity, query, this.ctx);
+    if (answer.freshUntil === undefined) this.#allCached = false;
+    else this.#freshUntil = Math.min(this.#freshUntil, answer.freshUntil);
+    return answer;
   }
 
   /** An answer's warnings (fresh or from cache) go to the client once per distinct query; its freshness is noted. */

@@ -43,27 +43,20 @@ export async function runAggregate(ctx: GatewayContext, source: MetricSource, re
   });
 
   if (source.aggregate) {
-    const pushed = await source.aggregate(
-      {
-        metric: request.metric,
-        fn: request.fn,
-        ...(request.percentile != null ? { percentile: request.percentile } : {}),
-        ...(weightBy ? { weightBy } : {}),
-        groupBy: request.groupBy,
-        ...(request.limit != null ? { limit: request.limit } : {}),
-        range,
-        readRange: query.range,
-        ...(request.interval != null ? { intervalMs: request.interval } : {}),
-        filters: query.filters,
-        ...(query.params ? { params: query.params } : {}),
-      },
-      { signal: ctx.loaders.signal ?? ctx.request.signal, log: ctx.log, ...(ctx.caller.tenant !== undefined ? { tenantId: ctx.caller.tenant } : {}) },
-    );
-    if (pushed) {
-      // Computed upstream, around the query cache: a response holding it is not kept.
-      ctx.loaders.uncached();
-      return pushed.map((group) => ({ ...group, pushedDown: true }));
-    }
+    const pushed = await ctx.loaders.aggregate(source, {
+      metric: request.metric,
+      fn: request.fn,
+      ...(request.percentile != null ? { percentile: request.percentile } : {}),
+      ...(weightBy ? { weightBy } : {}),
+      groupBy: request.groupBy,
+      ...(request.limit != null ? { limit: request.limit } : {}),
+      range,
+      readRange: query.range,
+      ...(request.interval != null ? { intervalMs: request.interval } : {}),
+      filters: query.filters,
+      ...(query.params ? { params: query.params } : {}),
+    });
+    if (pushed.groups) return pushed.groups.map((group) => ({ ...group, pushedDown: true }));
   }
 
   // Raw points (the source's own resolution), so medians and percentiles see every point.

@@ -145,15 +145,32 @@ describe('whole-response cache', () => {
 });
 
 describe('whole-response cache and pushed-down aggregates', () => {
-  it('does not keep an aggregate computed upstream, which bypasses the query cache', async () => {
+  it('keeps a response holding an aggregate computed upstream, which now goes through the query cache', async () => {
     const setup = await startArgusGateway({ source: { cacheTtl: { open: '1m', closed: '1h' } } });
     try {
       const range = window(6);
       const query = `{ aggregate(source: "argus", metric: "netstats.packages", function: SUM, groupBy: ["customer"], from: "${range.from}", to: "${range.to}") { value pushedDown } }`;
       const first = await gql(setup.gateway, query);
       expect(first.data!.aggregate[0].pushedDown).toBe(true);
+      const upstream = setup.argus.server.count();
+      expect(await gql(setup.gateway, query)).toEqual(first);
+      expect(await setup.gateway.metrics.count(setup.gateway.metrics.responseCacheLookups, { result: 'hit' })).toBe(1);
+      expect(setup.argus.server.count()).toBe(upstream);
+    } finally {
+      await setup.close();
+    }
+  });
+
+  it('does not keep one from a source whose answers are not cached', async () => {
+    const setup = await startArgusGateway({ source: { cacheTtl: false } });
+    try {
+      const range = window(6);
+      const query = `{ aggregate(source: "argus", metric: "netstats.packages", function: SUM, groupBy: ["customer"], from: "${range.from}", to: "${range.to}") { value pushedDown } }`;
+      expect((await gql(setup.gateway, query)).data!.aggregate[0].pushedDown).toBe(true);
+      const upstream = setup.argus.server.count();
       await gql(setup.gateway, query);
       expect(await setup.gateway.metrics.count(setup.gateway.metrics.responseCacheLookups, { result: 'hit' })).toBe(0);
+      expect(setup.argus.server.count()).toBeGreaterThan(upstream);
     } finally {
       await setup.close();
     }
