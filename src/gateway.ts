@@ -44,11 +44,11 @@ import { useExplorePage } from './http/use-explore-page.js';
 import { attachWebSocket } from './http/websocket.js';
 import { requestInfo, useRequestLog } from './http/use-request-log.js';
 import { createSource } from './sources/create.js';
-import { checkHealth } from './sources/health.js';
+import { SharedHealthChecks } from './sources/health.js';
 import { NativeSource } from './sources/native/adapter.js';
 import { seedDemoData, startDemoFeed } from './sources/native/seed.js';
 import { observeSource } from './sources/observed.js';
-import { SourceRegistry, type MetricSource, type SourceHealth, type SourceWarning } from './sources/source.js';
+import { SourceRegistry, type MetricSource, type SourceWarning } from './sources/source.js';
 import { StreamCoordination } from './streams/coordination.js';
 import { StreamHub } from './streams/stream-hub.js';
 import { createLogger } from './telemetry/log.js';
@@ -131,6 +131,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     defaultPollIntervalMs: config.streams.pollInterval,
   };
 
+  const healthChecks = new SharedHealthChecks();
   const authenticator = new Authenticator(config.auth);
   const rateLimit = config.limits.rateLimit;
   const limiter: ClientRateLimiter | undefined =
@@ -172,7 +173,6 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const caller = requestIdentity(request);
       const identity = identityKey(caller);
       const callerRegistry = registryFor(registry, caller);
-      const healthChecks = new Map<string, Promise<SourceHealth>>();
       const reported: GraphQLError[] = [];
       const warnings: SourceWarning[] = [];
       const deadline = new RequestDeadline(config.requestDeadlineMs, () => request.signal);
@@ -200,11 +200,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           },
           (source, query) => restrictQuery(source, caller, query),
         ),
-        health: (source: MetricSource) => {
-          let check = healthChecks.get(source.id);
-          if (!check) healthChecks.set(source.id, (check = checkHealth(source)));
-          return check;
-        },
+        health: (source: MetricSource) => healthChecks.check(source),
         reported,
         warnings,
         reportError: (error) => reported.push(error),
@@ -218,7 +214,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useBodyLimit(config.limits.maxBodyBytes),
       useAuth({ authenticator, log: log.child({ component: 'auth' }), graphqlEndpoint: '/graphql' }),
       ...(limiter ? [useClientRateLimit({ limiter, graphqlEndpoint: '/graphql', log: log.child({ component: 'rate-limit' }) })] : []),
-      useHealth({ registry, cache: store, circuitOf: (id) => guards.get(id)?.breaker }),
+      useHealth({ registry, cache: store, check: (source) => healthChecks.check(source), circuitOf: (id) => guards.get(id)?.breaker }),
       useReady({ isReady: () => ready }),
       useCollectorAccess({ registry }),
       useCollectorApi({ registry, metrics, log, tenantOf: (request) => requestIdentity(request).tenant }),

@@ -25,7 +25,7 @@ export interface GatewayFields {
   deadline: RequestDeadline;
   cache: QueryCache;
   metrics: GatewayMetrics;
-  /** Health of a source, checked at most once per request. */
+  /** Health of a source; remote sources are probed at most once a second, whoever asks (SharedHealthChecks). */
   health(source: MetricSource): Promise<SourceHealth>;
   /**
    * Adds an error to the response without failing the field: for answers that are partly there

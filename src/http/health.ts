@@ -1,13 +1,15 @@
 import type { Plugin } from 'graphql-yoga';
 import type { CacheStore } from '../cache/store.js';
 import { checkHealth } from '../sources/health.js';
-import type { SourceRegistry } from '../sources/source.js';
+import type { MetricSource, SourceHealth, SourceRegistry } from '../sources/source.js';
 
 export interface HealthOptions {
   registry: SourceRegistry;
   cache: CacheStore;
   /** Per-source deadline for the health check. @default 2000 */
   timeoutMs?: number;
+  /** How a source's health is asked (the gateway shares checks across callers). @default checkHealth with timeoutMs */
+  check?: (source: MetricSource) => Promise<SourceHealth>;
   startedAt?: number;
   /** A source's circuit breaker, when it has one: its state goes into the report. */
   circuitOf?: (sourceId: string) => { state: string; retryInMs: number } | undefined;
@@ -18,7 +20,7 @@ export interface HealthOptions {
  * process can answer at all; a sick source or a dead Redis makes the status `degraded`, because
  * the gateway still serves (partial results, uncached answers). Readiness is /ready's job.
  */
-export function useHealth({ registry, cache, timeoutMs = 2000, startedAt = Date.now(), circuitOf }: HealthOptions): Plugin {
+export function useHealth({ registry, cache, timeoutMs = 2000, check = (source) => checkHealth(source, timeoutMs), startedAt = Date.now(), circuitOf }: HealthOptions): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/health') return;
@@ -32,7 +34,7 @@ export function useHealth({ registry, cache, timeoutMs = 2000, startedAt = Date.
           return {
             id: source.id,
             kind: source.kind,
-            ...(await checkHealth(source, timeoutMs)),
+            ...(await check(source)),
             ...(circuit ? { circuit: circuit.state, ...(circuit.state === 'open' ? { circuitRetryInMs: circuit.retryInMs } : {}) } : {}),
           };
         }),

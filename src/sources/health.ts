@@ -19,3 +19,31 @@ export async function checkHealth(source: MetricSource, timeoutMs = 2000): Promi
     clearTimeout(timer);
   }
 }
+
+/**
+ * Health of remote sources, shared by every caller for a moment. `/health` is open to anyone and
+ * dashboards ask `sources { healthy }` on every refresh; without sharing, each such request sent
+ * a probe to every vendor (a signed GET /metrics to Darktrace), screens times sources. Callers
+ * asking while a check runs share it, and its result stands for `reuseMs` after it started: at
+ * most one probe per source per second, however many ask. The native source is read from
+ * memory, costs no vendor anything, and is always asked afresh.
+ */
+export class SharedHealthChecks {
+  readonly #checks = new Map<string, { startedAt: number; result: Promise<SourceHealth> }>();
+
+  constructor(
+    private readonly timeoutMs = 2000,
+    private readonly reuseMs = 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  check(source: MetricSource): Promise<SourceHealth> {
+    if (source.kind === 'native') return checkHealth(source, this.timeoutMs);
+    const now = this.now();
+    const kept = this.#checks.get(source.id);
+    if (kept && now - kept.startedAt < this.reuseMs) return kept.result;
+    const result = checkHealth(source, this.timeoutMs);
+    this.#checks.set(source.id, { startedAt: now, result });
+    return result;
+  }
+}
