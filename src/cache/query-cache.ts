@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer, SourceWarning } from '../sources/source.js';
 import { isGatewayError } from '../core/errors.js';
+import { sleep } from '../core/sleep.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { AggregateCache } from './aggregate-cache.js';
 import { decodeAnswer, encodeAnswer, type CachedAnswer } from './answer-codec.js';
@@ -16,6 +17,11 @@ export interface QueryCacheOptions {
   /** The policy for a source, or undefined when its answers must not be cached. */
   policyFor: (source: MetricSource) => CachePolicy | undefined;
   now?: () => number;
+  /**
+   * With a shared store: how long one instance's fetch holds a key against the others, and how
+   * long another instance waits for its answer before asking itself. @default 10000
+   */
+  flightMs?: number;
 }
 
 /**
@@ -29,6 +35,7 @@ export class QueryCache {
   readonly #metrics: GatewayMetrics;
   readonly #policyFor: (source: MetricSource) => CachePolicy | undefined;
   readonly #now: () => number;
+  readonly #flightMs: number;
   readonly #flight = new SingleFlight<QueryResult>();
   readonly #decoded = new DecodedAnswers();
   /** Ends refreshes that belong to no request (stale while revalidate) when the gateway stops. */
@@ -41,6 +48,7 @@ export class QueryCache {
     this.#metrics = options.metrics;
     this.#policyFor = options.policyFor;
     this.#now = options.now ?? Date.now;
+    this.#flightMs = options.flightMs ?? 10_000;
     // Every refresh in flight listens; many at once are expected, not a leak.
     setMaxListeners(0, this.#background.signal);
     this.aggregates = new AggregateCache({ store: this.store, metrics: this.#metrics, policyFor: this.#policyFor, now: this.#now, detached: (ctx) => this.#detached(ctx) });
@@ -97,39 +105,89 @@ export class QueryCache {
     });
 
     if (misses.length > 0) {
-      const now = this.#now();
-      // When every query is a refresh, this request already has its answers: the refresh must not
-      // end with it (client gone, deadline released), so only the source's own timeouts and the
-      // gateway's shutdown bound it. Refreshes sent along with misses share the request's call.
-      const background = misses.every((i) => results[i] !== undefined);
-      const call = callSource(source, misses.map((i) => queries[i]!), background ? this.#detached(ctx) : ctx);
-      // An answer is fresh for its TTL from when it arrived, as its store entry lives: a refresh
-      // never goes out sooner than a TTL after the upstream answered the previous one.
-      const fresh = call.then((answers) => ({ answers, at: this.#now() }));
+      // With a shared store, a key another instance is already fetching is not asked again here.
+      const claim = this.store.claim?.bind(this.store);
+      const ours = claim ? await Promise.all(misses.map((i) => claim(keys[i]!, this.#flightMs))) : undefined;
+      const fetches: Fetch[] = [];
       misses.forEach((queryIndex, j) => {
         const key = keys[queryIndex]!;
-        const ttl = cacheTtlMs(queries[queryIndex]!.range, now, policy);
-        const outcome = fresh.then(({ answers, at }): QueryResult | Promise<QueryResult> => {
-          const answer = answers[j]!;
-          if (!(answer instanceof Error)) return fresher(answer, at + ttl);
-          return policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer;
-        });
-        const written = fresh.then(async ({ answers, at }) => {
-          const answer = answers[j]!;
-          if (answer instanceof Error) return;
+        if (ours?.[j] === false) {
+          // Being served stale, it stays served (the other instance refreshes it); a miss waits for that instance's answer.
+          const served = results[queryIndex];
+          const outcome = served !== undefined ? Promise.resolve(served) : this.#fromElsewhere(source, key, queries[queryIndex]!, ctx, policy);
+          settlers[j]!(outcome);
+          results[queryIndex] = outcome;
+          return;
+        }
+        fetches.push({ key, query: queries[queryIndex]!, settle: settlers[j]!, refresh: results[queryIndex] !== undefined, index: queryIndex });
+      });
+      if (fetches.length > 0) {
+        this.#fetch(source, fetches, ctx, policy).forEach((outcome, f) => (results[fetches[f]!.index] ??= outcome));
+      }
+    }
+    return Promise.all(results as Array<QueryResult | Promise<QueryResult>>);
+  }
+
+  /**
+   * One upstream call for `fetches` (keys this instance holds), each answer written to the store
+   * before its flight ends and its claim goes. Returns each one's outcome, which the request that
+   * asked gets without waiting for the write.
+   */
+  #fetch(source: MetricSource, fetches: readonly Fetch[], ctx: QueryContext, policy: CachePolicy): Array<Promise<QueryResult>> {
+    const swrMs = policy.staleWhileRevalidateMs ?? 0;
+    const now = this.#now();
+    // When every query is a refresh, this request already has its answers: the refresh must not
+    // end with it (client gone, deadline released), so only the source's own timeouts and the
+    // gateway's shutdown bound it. Refreshes sent along with misses share the request's call.
+    const background = fetches.every((fetch) => fetch.refresh);
+    const call = callSource(source, fetches.map((fetch) => fetch.query), background ? this.#detached(ctx) : ctx);
+    // An answer is fresh for its TTL from when it arrived, as its store entry lives: a refresh
+    // never goes out sooner than a TTL after the upstream answered the previous one.
+    const fresh = call.then((answers) => ({ answers, at: this.#now() }));
+    return fetches.map(({ key, query, settle }, j) => {
+      const ttl = cacheTtlMs(query.range, now, policy);
+      const outcome = fresh.then(({ answers, at }): QueryResult | Promise<QueryResult> => {
+        const answer = answers[j]!;
+        if (!(answer instanceof Error)) return fresher(answer, at + ttl);
+        return policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer;
+      });
+      const written = fresh.then(async ({ answers, at }) => {
+        const answer = answers[j]!;
+        if (!(answer instanceof Error)) {
           const encoded = encodeAnswer(answer, at + ttl);
           // Kept past its freshness for the revalidate window; `freshUntil` inside says when it expires.
           await this.store.set(key, encoded, ttl + swrMs);
           // A longer-lived copy, served only when the source fails.
           if (policy.maxStaleMs) void this.store.set(staleKey(key), JSON.stringify({ at, answer: encoded }), ttl + policy.maxStaleMs);
-        });
-        // The flight lasts until the store holds the answer (stores never reject), so a request
-        // arriving between the upstream's answer and the write joins it instead of calling again.
-        settlers[j]!(outcome.then((answer) => written.then(() => answer)));
-        results[queryIndex] ??= outcome;
+        }
+        // Written, or failed (never kept): either way other instances may go on.
+        await this.store.release?.(key);
       });
+      // The flight lasts until the store holds the answer (stores never reject), so a request
+      // arriving between the upstream's answer and the write joins it instead of calling again.
+      settle(outcome.then((answer) => written.then(() => answer)));
+      return outcome;
+    });
+  }
+
+  /**
+   * Another instance holds `key`: its answer is read from the store once written. When that
+   * instance lets go without one (its call failed) or takes longer than `flightMs`, this one asks.
+   */
+  async #fromElsewhere(source: MetricSource, key: string, query: MetricQuery, ctx: QueryContext, policy: CachePolicy): Promise<QueryResult> {
+    const giveUpAt = this.#now() + this.#flightMs;
+    for (let waitMs = 10; ; waitMs = Math.min(waitMs * 2, 100)) {
+      try {
+        await sleep(waitMs, ctx.signal);
+      } catch (reason) {
+        return reason instanceof Error ? reason : new Error(String(reason));
+      }
+      const kept = await this.store.get(key);
+      if (kept !== undefined) return this.#decoded.decode(key, kept, decodeAnswer) as CachedAnswer;
+      if (this.#now() >= giveUpAt || (await this.store.claim!(key, this.#flightMs))) {
+        return this.#fetch(source, [{ key, query, settle: () => {}, refresh: false, index: 0 }], ctx, policy)[0]!;
+      }
     }
-    return Promise.all(results as Array<QueryResult | Promise<QueryResult>>);
   }
 
   /** The last good answer for a failed query, with a STALE_DATA warning; the failure when there is none. */
@@ -158,6 +216,17 @@ export class QueryCache {
   #count(source: MetricSource, result: 'hit' | 'miss' | 'coalesced' | 'revalidate'): void {
     this.#metrics.cacheLookups.inc({ source: source.id, result });
   }
+}
+
+/** A query this instance sends upstream, and the in-process flight waiting on it. */
+interface Fetch {
+  key: string;
+  query: MetricQuery;
+  settle: (outcome: Promise<QueryResult>) => void;
+  /** An expired answer is being served meanwhile (stale while revalidate). */
+  refresh: boolean;
+  /** Its place in the request's batch. */
+  index: number;
 }
 
 /**

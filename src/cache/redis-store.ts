@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CacheHealth, CacheStore } from './store.js';
@@ -16,7 +17,7 @@ export interface RedisStoreOptions {
   backoffMs?: number;
   log: Logger;
   /** Called for every failed command (metrics). */
-  onError?: (operation: 'get' | 'set') => void;
+  onError?: (operation: 'get' | 'set' | 'claim' | 'release') => void;
 }
 
 /**
@@ -31,7 +32,9 @@ export class RedisStore implements CacheStore {
   readonly #timeoutMs: number;
   readonly #backoffMs: number;
   readonly #log: Logger;
-  readonly #onError: ((operation: 'get' | 'set') => void) | undefined;
+  readonly #onError: ((operation: 'get' | 'set' | 'claim' | 'release') => void) | undefined;
+  /** Whose claims are whose: only this instance's own claim is released by it. */
+  readonly #owner = randomUUID();
   #skipUntil = 0;
   #lastError: string | undefined;
 
@@ -79,6 +82,27 @@ export class RedisStore implements CacheStore {
     }
   }
 
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    if (!this.#usable()) return true;
+    try {
+      return (await this.#bounded(this.#redis.set(flightKey(key), this.#owner, 'PX', Math.max(1, Math.round(ttlMs)), 'NX'))) === 'OK';
+    } catch (error) {
+      this.#failed(error as Error);
+      this.#onError?.('claim');
+      return true;
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    if (!this.#usable()) return;
+    try {
+      await this.#bounded(this.#redis.eval(RELEASE_OWN, 1, flightKey(key), this.#owner));
+    } catch (error) {
+      this.#failed(error as Error);
+      this.#onError?.('release');
+    }
+  }
+
   health(): CacheHealth {
     const healthy = this.#redis.status === 'ready' && this.#lastError === undefined;
     const out: CacheHealth = { kind: 'redis', healthy };
@@ -113,4 +137,11 @@ export class RedisStore implements CacheStore {
     if (this.#lastError !== message) this.#log.warn({ err: message }, 'redis cache unavailable; answering uncached');
     this.#lastError = message;
   }
+}
+
+/** Deletes a claim only when it is still the caller's: one that expired and was taken by another instance stays. */
+const RELEASE_OWN = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
+function flightKey(key: string): string {
+  return `flight:${key}`;
 }

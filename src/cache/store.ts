@@ -8,6 +8,15 @@ export interface CacheStore {
   get(key: string): Promise<string | undefined>;
   /** Best effort; resolves even when the write failed. */
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * Single flight across gateway instances (a shared store only): marks `key` as being fetched by
+   * this instance for at most `ttlMs`. False when another instance holds it; true when this one
+   * now does, or when the store cannot tell (Redis unreachable), so a broken store never stops a
+   * fetch, it only lets two instances ask.
+   */
+  claim?(key: string, ttlMs: number): Promise<boolean>;
+  /** Lets this instance's claim on `key` go (its answer is written, or the fetch failed). */
+  release?(key: string): Promise<void>;
   health(): CacheHealth;
   close(): Promise<void>;
 }
