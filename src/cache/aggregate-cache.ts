@@ -1,6 +1,7 @@
 import type { AggregateGroup } from '../core/aggregate.js';
 import type { AggregateQuery, MetricSource, QueryContext } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
+import { sleep } from '../core/sleep.js';
 import { aggregateCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
 import type { CacheStore } from './store.js';
@@ -24,12 +25,14 @@ export interface AggregateCacheOptions {
   now: () => number;
   /** Context for refreshes that belong to no request (stale while revalidate). */
   detached: (ctx: QueryContext) => QueryContext;
+  /** With a shared store: how long one instance's fetch holds a key against the others (see QueryCache). */
+  flightMs: number;
 }
 
 /**
  * Aggregations computed upstream (Argus, Dynatrace), kept like metricData answers: the same store,
  * TTLs (open or closed window) and stale-while-revalidate window, one upstream call per key at a
- * time across requests, errors never kept. Without it every `aggregate` and `allocation` a
+ * time across requests (and across instances sharing Redis), errors never kept. Without it every `aggregate` and `allocation` a
  * dashboard refreshes went to the vendor, however many screens asked the same thing.
  */
 export class AggregateCache {
@@ -58,7 +61,8 @@ export class AggregateCache {
         // Past its TTL, within the revalidate window: served as it is; the first to see it refreshes it.
         this.#count(source, 'revalidate');
         const settle = this.#flight.claim(key);
-        if (settle) settle(this.#fetch(source, key, query, this.#options.detached(ctx), policy));
+        // Another instance holding the key refreshes it; until then the expired answer stands.
+        if (settle) settle((await this.#claim(key)) ? this.#fetch(source, key, query, this.#options.detached(ctx), policy) : Promise.resolve(answer));
         return answer;
       }
     }
@@ -68,20 +72,42 @@ export class AggregateCache {
       return this.#flight.peek(key)!;
     }
     this.#count(source, 'miss');
-    const outcome = this.#fetch(source, key, query, ctx, policy);
+    const outcome = (await this.#claim(key)) ? this.#fetch(source, key, query, ctx, policy) : this.#fromElsewhere(source, key, query, ctx, policy);
     settle(outcome);
     return outcome;
   }
 
+  /** Whether this instance may ask for `key`: always, unless a shared store says another instance is. */
+  async #claim(key: string): Promise<boolean> {
+    return (await this.#options.store.claim?.(key, this.#options.flightMs)) ?? true;
+  }
+
+  /** Another instance holds `key`: its answer is read from the store, or this one asks when it lets go or takes too long. */
+  async #fromElsewhere(source: MetricSource, key: string, query: AggregateQuery, ctx: QueryContext, policy: CachePolicy): Promise<CachedAggregate> {
+    const giveUpAt = this.#options.now() + this.#options.flightMs;
+    for (let waitMs = 10; ; waitMs = Math.min(waitMs * 2, 100)) {
+      await sleep(waitMs, ctx.signal);
+      const kept = await this.#options.store.get(key);
+      const answer = kept === undefined ? undefined : decode(kept);
+      if (answer) return answer;
+      if (this.#options.now() >= giveUpAt || (await this.#claim(key))) return this.#fetch(source, key, query, ctx, policy);
+    }
+  }
+
   /** Asks the source; the flight ends once the store holds the answer (stores never reject). */
   async #fetch(source: MetricSource, key: string, query: AggregateQuery, ctx: QueryContext, policy: CachePolicy): Promise<CachedAggregate> {
-    const asked = this.#options.now();
-    const groups = await source.aggregate!(query, ctx);
-    const at = this.#options.now();
-    const answer: CachedAggregate = { groups, freshUntil: at + cacheTtlMs(query.range, asked, policy) };
-    const ttl = answer.freshUntil! - at;
-    await this.#options.store.set(key, JSON.stringify({ groups: groups ?? null, freshUntil: answer.freshUntil }), ttl + (policy.staleWhileRevalidateMs ?? 0));
-    return answer;
+    try {
+      const asked = this.#options.now();
+      const groups = await source.aggregate!(query, ctx);
+      const at = this.#options.now();
+      const answer: CachedAggregate = { groups, freshUntil: at + cacheTtlMs(query.range, asked, policy) };
+      const ttl = answer.freshUntil! - at;
+      await this.#options.store.set(key, JSON.stringify({ groups: groups ?? null, freshUntil: answer.freshUntil }), ttl + (policy.staleWhileRevalidateMs ?? 0));
+      return answer;
+    } finally {
+      // Written, or failed (never kept): either way other instances may go on.
+      await this.#options.store.release?.(key);
+    }
   }
 
   #count(source: MetricSource, result: 'hit' | 'miss' | 'coalesced' | 'revalidate'): void {

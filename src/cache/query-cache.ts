@@ -51,7 +51,7 @@ export class QueryCache {
     this.#flightMs = options.flightMs ?? 10_000;
     // Every refresh in flight listens; many at once are expected, not a leak.
     setMaxListeners(0, this.#background.signal);
-    this.aggregates = new AggregateCache({ store: this.store, metrics: this.#metrics, policyFor: this.#policyFor, now: this.#now, detached: (ctx) => this.#detached(ctx) });
+    this.aggregates = new AggregateCache({ store: this.store, metrics: this.#metrics, policyFor: this.#policyFor, now: this.#now, flightMs: this.#flightMs, detached: (ctx) => this.#detached(ctx) });
   }
 
   /** Stops the refreshes still running in the background, so a shutdown does not wait on them. */

@@ -110,3 +110,43 @@ describe('AggregateCache', () => {
     expect(source.calls).toBe(2);
   });
 });
+
+describe('AggregateCache across instances sharing a store', () => {
+  /** One store seen by two instances, with claims as Redis keeps them (SET NX PX). */
+  class SharedStore extends MemoryStore {
+    readonly claims = new Set<string>();
+    async claim(key: string): Promise<boolean> {
+      if (this.claims.has(key)) return false;
+      this.claims.add(key);
+      return true;
+    }
+    async release(key: string): Promise<void> {
+      this.claims.delete(key);
+    }
+  }
+  const policy = () => ({ openTtlMs: 60_000, closedTtlMs: 60_000, settleMs: 0 });
+
+  it('sends one call: the other instance reads the answer the first one wrote', async () => {
+    const store = new SharedStore();
+    const [one, two] = [new QueryCache({ store, metrics: new GatewayMetrics(), policyFor: policy }), new QueryCache({ store, metrics: new GatewayMetrics(), policyFor: policy })];
+    const source = new AggregatingSource();
+    const [first, second] = await Promise.all([one.aggregates.aggregate(source, 'anon', request, { log }), sleep(1).then(() => two.aggregates.aggregate(source, 'anon', request, { log }))]);
+    expect(second.groups).toEqual(first.groups);
+    expect(source.calls).toBe(1);
+    expect(store.claims.size).toBe(0);
+  });
+
+  it('lets the claim go when the call fails, so the other instance asks itself', async () => {
+    const store = new SharedStore();
+    const [one, two] = [new QueryCache({ store, metrics: new GatewayMetrics(), policyFor: policy }), new QueryCache({ store, metrics: new GatewayMetrics(), policyFor: policy })];
+    const source = new AggregatingSource();
+    source.mode = 'fail';
+    const failing = one.aggregates.aggregate(source, 'anon', request, { log }).catch((error: Error) => error.message);
+    await sleep(1);
+    const waiting = two.aggregates.aggregate(source, 'anon', request, { log });
+    expect(await failing).toBe('upstream down');
+    source.mode = 'answer';
+    expect((await waiting).groups![0]!.value).toBe(2);
+    expect(source.calls).toBe(2);
+  });
+});
