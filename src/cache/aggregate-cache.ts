@@ -32,8 +32,9 @@ export interface AggregateCacheOptions {
 /**
  * Aggregations computed upstream (Argus, Dynatrace), kept like metricData answers: the same store,
  * TTLs (open or closed window) and stale-while-revalidate window, one upstream call per key at a
- * time across requests (and across instances sharing Redis), errors never kept. Without it every `aggregate` and `allocation` a
- * dashboard refreshes went to the vendor, however many screens asked the same thing.
+ * time across requests (and across instances sharing Redis), errors never kept. Without it, every
+ * `aggregate` and `allocation` a dashboard refreshed went to the vendor, however many screens
+ * asked the same thing.
  */
 export class AggregateCache {
   readonly #options: AggregateCacheOptions;
