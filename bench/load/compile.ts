@@ -12,32 +12,40 @@ import { build } from 'esbuild';
  * compiled path of `file` (a path under the repository).
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const OUT = join(ROOT, 'node_modules', '.cache', 'bench-gateway');
 const PAGE = join('src', 'explore', 'page');
 
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+function sources(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return path === PAGE ? [] : sources(path);
+    if (entry.isDirectory()) return path === PAGE ? [] : sources(root, path);
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
   });
 }
 
 export async function compileForBench(): Promise<(file: string) => string> {
-  rmSync(OUT, { recursive: true, force: true });
+  return compileTree(ROOT, 'bench-gateway');
+}
+
+/**
+ * The same for any checkout of the repository at `root` (another commit, for an A/B run), into
+ * node_modules/.cache/<name> of this one, so its packages resolve from here.
+ */
+export async function compileTree(root: string, name: string): Promise<(file: string) => string> {
+  const out = join(ROOT, 'node_modules', '.cache', name);
+  rmSync(out, { recursive: true, force: true });
   await build({
-    entryPoints: [...sources('src'), ...sources(join('bench', 'load'))].map((path) => join(ROOT, path)),
-    outdir: OUT,
-    outbase: ROOT,
+    entryPoints: [...sources(root, 'src'), ...sources(root, join('bench', 'load'))].map((path) => join(root, path)),
+    outdir: out,
+    outbase: root,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     logLevel: 'error',
   });
   for (const linked of ['schema', PAGE, join('src', 'emulators', 'tls')]) {
-    mkdirSync(dirname(join(OUT, linked)), { recursive: true });
-    rmSync(join(OUT, linked), { recursive: true, force: true });
-    symlinkSync(join(ROOT, linked), join(OUT, linked));
+    mkdirSync(dirname(join(out, linked)), { recursive: true });
+    rmSync(join(out, linked), { recursive: true, force: true });
+    symlinkSync(join(root, linked), join(out, linked));
   }
-  return (file) => join(OUT, relative(ROOT, join(ROOT, file)).replace(/\.ts$/, '.js'));
+  return (file) => join(out, relative(root, join(root, file)).replace(/\.ts$/, '.js'));
 }

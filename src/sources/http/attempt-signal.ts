@@ -4,8 +4,8 @@ import { EventEmitter } from 'node:events';
  * What stops one upstream attempt: its timeout, or the caller's signal (the client left, the
  * request deadline passed), whichever comes first. undici takes an EventEmitter as a request's
  * `signal` (documented: it listens with `once('abort')` and reads `aborted` and `reason`), and
- * one costs far less than the AbortController it replaces: with a new AbortSignal per attempt and
- * undici's EventTarget listener on it, the signals took 5 % of an uncached request's CPU.
+ * one costs far less than an AbortController of its own: made, listened to by undici and let go,
+ * 1.2 µs against 6.4 µs per attempt, paid on every upstream call.
  */
 export class AttemptSignal extends EventEmitter {
   aborted = false;
