@@ -24,6 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Pool } from 'undici';
+// The tests' Redis helpers: one way to probe Redis and to clear a prefix.
+import { deleteKeys } from '../test/helpers/collector.js';
+import { redisAnswers } from '../test/helpers/redis.js';
 
 const BATCH = 1_000;
 const SERIES_PER_BATCH = 100;
@@ -127,7 +130,7 @@ async function serveGateway(store: 'memory' | 'redis'): Promise<void> {
   process.send!({ url: gateway.url });
   process.on('message', async () => {
     await gateway.close();
-    if (store === 'redis') await deleteKeys(prefix);
+    if (store === 'redis') await deleteKeys(REDIS_URL, prefix);
     process.exit(0);
   });
 }
@@ -237,33 +240,9 @@ async function measureRedisMemory(): Promise<number | undefined> {
   }
   const bytes = (await used()) - before;
   await store.close();
-  await deleteKeys(prefix);
+  await deleteKeys(REDIS_URL, prefix);
   probe.disconnect();
   return bytes;
-}
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
-
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function main(): Promise<void> {
@@ -281,7 +260,7 @@ async function main(): Promise<void> {
     ['baseline', 'baseline: node:http + JSON.parse, discard'],
     ['gateway-memory', 'gateway, memory store'],
   ];
-  if (await redisAnswers()) roles.push(['gateway-redis', 'gateway, redis store']);
+  if (await redisAnswers(REDIS_URL)) roles.push(['gateway-redis', 'gateway, redis store']);
   else console.log(`  (no Redis at ${REDIS_URL}: the redis store is skipped)`);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [which, label] of roles) {

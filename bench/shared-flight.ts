@@ -13,11 +13,13 @@
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379); without it, row 3 is skipped.
  * Usage: npm run bench -- shared-flight
  */
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { validateConfig } from '../src/config/load.js';
 import { DarktraceEmulator, EMULATOR_TOKENS } from '../src/emulators/darktrace/emulator.js';
 import { createGateway, type Gateway } from '../src/gateway.js';
+// The tests' Redis helpers: one way to probe Redis and to clear a prefix.
+import { deleteKeys } from '../test/helpers/collector.js';
+import { redisAnswers } from '../test/helpers/redis.js';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? 8) * 1000;
 const LOOPS = 50;
@@ -29,19 +31,6 @@ const emulator = await DarktraceEmulator.start({ settings: { delayMs: 100 } });
 const queries = ['connections', 'externalconnections', 'dnsrequests', 'failedconnections'].map((metric, i) =>
   JSON.stringify({ query: `{ metricData(source: "dt", metric: "${metric}", from: ${to - 6 * hour}, to: ${to}, interval: "1h", darktrace: { devices: ["${emulator.devices[i]!.did}"] }) { values } }` }),
 );
-
-async function redisAnswers(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function gateway(redisPrefix?: string): Promise<Gateway> {
   const config = validateConfig(
@@ -90,12 +79,9 @@ async function run(name: string, instances: Gateway[]): Promise<void> {
 await run('1. one instance, memory store (baseline)', [await gateway()]);
 await run('2. two instances, a memory store each', [await gateway(), await gateway()]);
 const prefix = `bench-flight-${process.pid}-${Date.now().toString(36)}:`;
-if (await redisAnswers()) {
+if (await redisAnswers(REDIS_URL)) {
   await run('3. two instances sharing Redis', [await gateway(prefix), await gateway(prefix)]);
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await deleteKeys(REDIS_URL, prefix);
 } else {
   console.log(`(no Redis at ${REDIS_URL}: row 3 skipped)`);
 }

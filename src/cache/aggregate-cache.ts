@@ -1,7 +1,7 @@
 import type { AggregateGroup } from '../core/aggregate.js';
 import type { AggregateQuery, MetricSource, QueryContext } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import { sleep } from '../core/sleep.js';
+import { awaitHolder } from './claim-holder.js';
 import { aggregateCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
 import type { CacheStore } from './store.js';
@@ -85,14 +85,8 @@ export class AggregateCache {
 
   /** Another instance holds `key`: its answer is read from the store, or this one asks when it lets go or takes too long. */
   async #fromElsewhere(source: MetricSource, key: string, query: AggregateQuery, ctx: QueryContext, policy: CachePolicy): Promise<CachedAggregate> {
-    const giveUpAt = this.#options.now() + this.#options.flightMs;
-    for (let waitMs = 10; ; waitMs = Math.min(waitMs * 2, 100)) {
-      await sleep(waitMs, ctx.signal);
-      const kept = await this.#options.store.get(key);
-      const answer = kept === undefined ? undefined : decode(kept);
-      if (answer) return answer;
-      if (this.#options.now() >= giveUpAt || (await this.#claim(key))) return this.#fetch(source, key, query, ctx, policy);
-    }
+    const kept = await awaitHolder(this.#options.store, key, this.#options.flightMs, this.#options.now, ctx.signal);
+    return (kept !== undefined ? decode(kept) : undefined) ?? this.#fetch(source, key, query, ctx, policy);
   }
 
   /** Asks the source; the flight ends once the store holds the answer (stores never reject). */

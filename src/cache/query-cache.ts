@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer, SourceWarning } from '../sources/source.js';
 import { isGatewayError } from '../core/errors.js';
-import { sleep } from '../core/sleep.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { AggregateCache } from './aggregate-cache.js';
 import { decodeAnswer, encodeAnswer, type CachedAnswer } from './answer-codec.js';
+import { awaitHolder } from './claim-holder.js';
 import { DecodedAnswers } from './decoded-answers.js';
 import { queryCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
@@ -175,19 +175,14 @@ export class QueryCache {
    * instance lets go without one (its call failed) or takes longer than `flightMs`, this one asks.
    */
   async #fromElsewhere(source: MetricSource, key: string, query: MetricQuery, ctx: QueryContext, policy: CachePolicy): Promise<QueryResult> {
-    const giveUpAt = this.#now() + this.#flightMs;
-    for (let waitMs = 10; ; waitMs = Math.min(waitMs * 2, 100)) {
-      try {
-        await sleep(waitMs, ctx.signal);
-      } catch (reason) {
-        return reason instanceof Error ? reason : new Error(String(reason));
-      }
-      const kept = await this.store.get(key);
-      if (kept !== undefined) return this.#decoded.decode(key, kept, decodeAnswer) as CachedAnswer;
-      if (this.#now() >= giveUpAt || (await this.store.claim!(key, this.#flightMs))) {
-        return this.#fetch(source, [{ key, query, settle: () => {}, refresh: false, index: 0 }], ctx, policy)[0]!;
-      }
+    let kept: string | undefined;
+    try {
+      kept = await awaitHolder(this.store, key, this.#flightMs, this.#now, ctx.signal);
+    } catch (reason) {
+      return reason instanceof Error ? reason : new Error(String(reason));
     }
+    if (kept !== undefined) return this.#decoded.decode(key, kept, decodeAnswer) as CachedAnswer;
+    return this.#fetch(source, [{ key, query, settle: () => {}, refresh: false, index: 0 }], ctx, policy)[0]!;
   }
 
   /** The last good answer for a failed query, with a STALE_DATA warning; the failure when there is none. */
