@@ -35,7 +35,8 @@
  * memory target is about one answer; raise it to see the answer under concurrency),
  * BENCH_CALLS_FILE (write scenario 4's upstream request logs there, as JSON, suffixed .1 and .2), BENCH_PROFILE_DIR
  * (each server writes a V8 CPU profile of every measured window there, the emulators one of their
- * whole run; open them in Chrome DevTools).
+ * whole run; open them in Chrome DevTools), BENCH_SERVER_FLAGS (node flags for every server
+ * process, e.g. --trace-gc).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -65,6 +66,8 @@ const MB = 2 ** 20;
 const BENCH_LIMITS = { limits: { rateLimit: false } };
 const hour = 3_600_000;
 
+const serverFlags = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
+
 /** A child process speaking the small IPC protocols of bench/load/*. */
 class Child {
   readonly #proc: ChildProcess;
@@ -75,7 +78,7 @@ class Child {
     // --expose-gc only lets a server collect before the measured window (bench/load/gateway-process.ts).
     // Servers profile their measured windows themselves (load/gateway-process.ts); the emulators, whole.
     const profiled = process.env.BENCH_PROFILE_DIR && !file.endsWith('gateway-process.ts');
-    const execArgv = ['--expose-gc', ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])];
+    const execArgv = ['--expose-gc', ...(file.endsWith('gateway-process.ts') ? serverFlags : []), ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])];
     this.#proc = fork(compiled(file), args, { execArgv, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#proc.on('message', (message: { type: string }) => this.#waiting.get(message.type)?.shift()?.(message));
     this.#proc.on('exit', (code) => {

@@ -44,6 +44,7 @@ import { useExplorePage } from './http/use-explore-page.js';
 import { attachWebSocket } from './http/websocket.js';
 import { requestInfo, useRequestLog } from './http/use-request-log.js';
 import { createSource } from './sources/create.js';
+import { UpstreamThread } from './sources/http/upstream-thread.js';
 import { SharedHealthChecks } from './sources/health.js';
 import { NativeSource } from './sources/native/adapter.js';
 import { seedDemoData, startDemoFeed } from './sources/native/seed.js';
@@ -95,12 +96,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       })
     : new MemoryStore({ maxEntries: config.cache.maxEntries });
 
+  // Remote sources' HTTP on a thread of its own (src/sources/http/upstream-thread.ts).
+  const upstreamThread = config.upstreamThread ? new UpstreamThread({ log: log.child({ component: 'upstream-thread' }) }) : undefined;
   const guards = new Map(config.sources.filter((source) => source.kind !== 'native').map((source) => [source.id, upstreamGuard(source, metrics, log)]));
   const registry = new SourceRegistry(
     config.sources.map((source) =>
-      observeSource(createSource(source, { log: log.child({ source: source.id }), metrics, redis: config.redis, guard: guards.get(source.id) }), metrics),
+      observeSource(createSource(source, { log: log.child({ source: source.id }), metrics, redis: config.redis, guard: guards.get(source.id), transport: upstreamThread }), metrics),
     ),
   );
+  if (guards.size > 0) await upstreamThread?.start();
   const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl, source.maxStaleMs)]));
   const cache = new QueryCache({
     store,
@@ -291,6 +295,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       responses?.clear();
       cache.close();
       await registry.close();
+      await upstreamThread?.close();
       await store.close();
       await limiter?.close();
       await coordination?.close();

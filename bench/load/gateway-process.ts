@@ -14,7 +14,7 @@
  *   `{ type: 'close' }` -> closes the server and exits.
  * With BENCH_PROFILE_DIR set, each window from reset to stats is written there as a CPU profile.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -102,6 +102,7 @@ loop.enable();
  * the start, seeding and warm-up a whole-process profile would mix in.
  */
 const profileDir = process.env.BENCH_PROFILE_DIR;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 const profiler = profileDir ? new Session() : undefined;
 profiler?.connect();
 let windows = 0;

@@ -121,6 +121,12 @@ export const configSchema = z.strictObject({
      * @default 25000
      */
     requestDeadlineMs: positiveInt.default(25_000),
+    /**
+     * Remote sources' HTTP (TLS, HTTP parsing, connection pools) runs on a thread of its own, so the
+     * thread serving clients is not also the one talking to the vendors; `false` keeps it on one
+     * thread (a machine with a single core gains nothing from the second). @default true
+     */
+    upstreamThread: z.boolean().default(true),
     /** Longest a graceful shutdown waits for open requests and streams. @default 10000 */
     shutdownTimeoutMs: positiveInt.default(10_000),
     streams: z

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { SourceConfig } from '../config/schema.js';
 import type { UpstreamGuard } from '../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { UpstreamTransport } from './http/transport.js';
 import { createArgusSource } from './argus/create.js';
 import { createDarktraceSource } from './darktrace/adapter.js';
 import { DynatraceSource } from './dynatrace/adapter.js';
@@ -15,6 +16,8 @@ export interface SourceDeps {
   redis?: { url: string; keyPrefix?: string | undefined } | undefined;
   /** What protects a remote source's upstream (src/gateway.ts builds one per remote source). */
   guard?: UpstreamGuard | undefined;
+  /** Where remote sources' HTTP runs: the gateway's upstream thread, or this thread when absent. */
+  transport?: UpstreamTransport | undefined;
 }
 
 /** Builds the adapter for one configured source. New kinds register here. */

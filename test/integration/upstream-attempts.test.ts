@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamClient } from '../../src/sources/http/client.js';
+import { TRANSPORTS } from '../helpers/transports.js';
 
 /** An upstream that answers /ok at once and /stall never. */
 let server: Server;
-let client: UpstreamClient;
+let port: number;
 let stalled = 0;
 
 beforeAll(async () => {
@@ -19,17 +20,28 @@ beforeAll(async () => {
     res.end('{"ok":true}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new UpstreamClient({ source: 'slow', baseUrl: `http://127.0.0.1:${port}`, retries: 0, timeoutMs: 300, connections: 2, log: pino({ level: 'silent' }) });
+  port = (server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
-  await client.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('one upstream attempt', () => {
+describe.each(TRANSPORTS)('one upstream attempt, on %s', (_, open) => {
+  let client: UpstreamClient;
+  let transport: ReturnType<typeof open>;
+
+  beforeAll(() => {
+    transport = open();
+    client = new UpstreamClient({ source: 'slow', baseUrl: `http://127.0.0.1:${port}`, retries: 0, timeoutMs: 300, connections: 2, log: pino({ level: 'silent' }), transport: transport.transport });
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await transport.close();
+  });
+
   it('times out with GATEWAY_TIMEOUT naming the configured limit', async () => {
     const started = Date.now();
     const failure = await client.request({ path: '/stall' }).catch((error: unknown) => error);

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamClient } from '../../src/sources/http/client.js';
+import { TRANSPORTS } from '../helpers/transports.js';
 
 /** An upstream whose answers are `size` bytes of JSON, with or without a Content-Length. */
 let server: Server;
-let client: UpstreamClient;
+let port: number;
 const CAP = 1000;
 
 beforeAll(async () => {
@@ -31,16 +32,28 @@ beforeAll(async () => {
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new UpstreamClient({ source: 'capped', baseUrl: `http://127.0.0.1:${port}`, maxResponseBytes: CAP, retries: 0, timeoutMs: 5000, log: pino({ level: 'silent' }) });
+  port = (server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
-  await client.close();
+  server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('the response size cap (maxResponseBytes)', () => {
+describe.each(TRANSPORTS)('the response size cap (maxResponseBytes), on %s', (_, open) => {
+  let client: UpstreamClient;
+  let transport: ReturnType<typeof open>;
+
+  beforeAll(() => {
+    transport = open();
+    client = new UpstreamClient({ source: 'capped', baseUrl: `http://127.0.0.1:${port}`, maxResponseBytes: CAP, retries: 0, timeoutMs: 5000, log: pino({ level: 'silent' }), transport: transport.transport });
+  });
+
+  afterAll(async () => {
+    await client.close();
+    await transport.close();
+  });
+
   it.each(['stated', 'chunked'])('reads a %s body within the cap whole', async (kind) => {
     const response = await client.request({ path: `/${kind}?size=${CAP - 10}` });
     expect(response.json<{ pad: string }>().pad).toHaveLength(CAP - 20);

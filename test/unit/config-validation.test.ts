@@ -87,6 +87,7 @@ describe('validateConfig', () => {
         rateLimit: { requests: 6000, windowMs: 60_000 },
       },
       streams: { heartbeat: 12_000, pollInterval: 30_000, maxQueued: 1000 },
+      upstreamThread: true,
       demo: false,
       sources: [{ id: 'native', kind: 'native' }],
     });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import type { UpstreamTransport } from '../http/transport.js';
 import { UpstreamClient } from '../http/client.js';
 import { argusErrorFor, argusRetryAfterMs, unwrap, type ArgusEnvelope } from './envelope.js';
 
@@ -20,6 +21,8 @@ export interface ArgusClientOptions {
   metrics?: GatewayMetrics;
   /** The gateway's bucket, breaker and retry budget for this source. */
   guard?: UpstreamGuard | undefined;
+  /** Where the connections live (the gateway's upstream thread); this thread when absent. */
+  transport?: UpstreamTransport | undefined;
 }
 
 export interface ArgusCall {
@@ -52,6 +55,7 @@ export class ArgusClient {
       log: options.log,
       ...(options.metrics ? { metrics: options.metrics } : {}),
       guard: options.guard,
+      transport: options.transport,
       retryAfterMs: argusRetryAfterMs,
       errorFor: argusErrorFor(options.source),
     });

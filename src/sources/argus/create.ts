@@ -26,6 +26,7 @@ export function createArgusSource(config: ArgusSourceConfig, deps: SourceDeps): 
     log: deps.log,
     metrics: deps.metrics,
     guard: deps.guard,
+    transport: deps.transport,
   });
   return new ArgusSource(config.id, client, config.descriptors);
 }

@@ -4,6 +4,7 @@ import { BadUserInputError, UpstreamNotFoundError } from '../../core/errors.js';
 import type { Labels, Series } from '../../core/series.js';
 import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import type { UpstreamTransport } from '../http/transport.js';
 import type { MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
 import { DarktraceClient } from './client.js';
 import { settleLimited } from './concurrency.js';
@@ -195,7 +196,7 @@ export class DarktraceSource implements MetricSource {
 }
 
 /** Builds the adapter from validated config; reads caFile now so a bad file fails at start. */
-export function createDarktraceSource(config: DarktraceSourceConfig, deps: { log: Logger; metrics?: GatewayMetrics; guard?: UpstreamGuard | undefined }): DarktraceSource {
+export function createDarktraceSource(config: DarktraceSourceConfig, deps: { log: Logger; metrics?: GatewayMetrics; guard?: UpstreamGuard | undefined; transport?: UpstreamTransport | undefined }): DarktraceSource {
   const client = new DarktraceClient({
     source: config.id,
     url: config.url,
@@ -208,6 +209,7 @@ export function createDarktraceSource(config: DarktraceSourceConfig, deps: { log
     log: deps.log,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     guard: deps.guard,
+    transport: deps.transport,
   });
   return new DarktraceSource({
     id: config.id,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import type { UpstreamTransport } from '../http/transport.js';
 import { UpstreamClient } from '../http/client.js';
 import { darktraceErrorFor, describeDarktraceError } from './errors.js';
 import { pathWithQuery, type QueryParam } from './params.js';
@@ -24,6 +25,8 @@ export interface DarktraceClientOptions {
   metrics?: GatewayMetrics;
   /** The gateway's bucket, breaker and retry budget for this source. */
   guard?: UpstreamGuard | undefined;
+  /** Where the connections live (the gateway's upstream thread); this thread when absent. */
+  transport?: UpstreamTransport | undefined;
 }
 
 /** Longest single attempt; the whole call (retries, Retry-After waits) has `timeoutMs`. */
@@ -53,6 +56,7 @@ export class DarktraceClient {
       log: options.log,
       ...(options.metrics ? { metrics: options.metrics } : {}),
       guard: options.guard,
+      transport: options.transport,
       describeError: describeDarktraceError,
       errorFor: darktraceErrorFor(options.source),
     });

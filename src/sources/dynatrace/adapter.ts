@@ -121,6 +121,7 @@ export class DynatraceSource implements MetricSource {
         log: deps.log,
         metrics: deps.metrics,
         guard: deps.guard,
+        transport: deps.transport,
       });
       this.#catalogue = new DescriptorCatalogue(this.#client, id, config.descriptorsTtl);
     }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
+import type { UpstreamTransport } from '../http/transport.js';
 import { UpstreamClient } from '../http/client.js';
 import { describeError, rateLimitWaitMs } from './errors.js';
 
@@ -25,6 +26,8 @@ export interface DynatraceClientOptions {
   metrics?: GatewayMetrics;
   /** The gateway's bucket, breaker and retry budget for this source. */
   guard?: UpstreamGuard | undefined;
+  /** Where the connections live (the gateway's upstream thread); this thread when absent. */
+  transport?: UpstreamTransport | undefined;
 }
 
 export class DynatraceClient {
@@ -44,6 +47,7 @@ export class DynatraceClient {
       log: options.log,
       ...(options.metrics ? { metrics: options.metrics } : {}),
       guard: options.guard,
+      transport: options.transport,
       describeError,
       retryAfterMs: (status, headers) => rateLimitWaitMs(status, headers),
     });

@@ -1,14 +1,14 @@
-import { createSecureContext } from 'node:tls';
-import { Pool } from 'undici';
 import type { Logger } from 'pino';
 import { GatewayTimeoutError, UpstreamRateLimitedError, UpstreamUnavailableError, isGatewayError, type GatewayError } from '../../core/errors.js';
 import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { AttemptSignal } from './attempt-signal.js';
 import { backoffMs } from './backoff.js';
+import { BodyTooLargeError } from './exchange.js';
 import { parseRetryAfter } from './retry-after.js';
 import { errorCode, errorForNetwork, errorForStatus } from './status-errors.js';
 import { sleep } from '../../core/sleep.js';
+import { inlineTransport, type UpstreamPool, type UpstreamTransport } from './transport.js';
 
 export interface UpstreamClientOptions {
   /** Source id, used in errors, logs and metrics. */
@@ -44,6 +44,8 @@ export interface UpstreamClientOptions {
   /** Replaces the default status translation, for vendors whose statuses mean something else. */
   errorFor?: (status: number, body: string, retryAfterMs: number | undefined) => GatewayError | undefined;
   random?: () => number;
+  /** Where the connections live: this thread (the default) or the gateway's upstream thread. */
+  transport?: UpstreamTransport | undefined;
 }
 
 export interface UpstreamRequest {
@@ -71,11 +73,12 @@ const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_E
 
 /**
  * The one way adapters talk HTTP. Each source gets its own undici Pool (its own connections, TLS
- * settings and timeouts). A Pool rather than an Agent: a source has one origin, and the Agent
- * drops an origin's whole pool whenever its count of connected sockets reaches zero (after a quiet
- * spell, or when every open call was aborted) and builds a new one, whose count the old pool's late
- * events then skew. Under load with quiet spells in between, that once failed 57 calls with "The
- * client is destroyed"; the Pool never did in the same runs, and kept more requests per second.
+ * settings and timeouts), on this thread or on the gateway's upstream thread (`transport`). A Pool
+ * rather than an Agent: a source has one origin, and the Agent drops an origin's whole pool
+ * whenever its count of connected sockets reaches zero (after a quiet spell, or when every open
+ * call was aborted) and builds a new one, whose count the old pool's late events then skew. Under
+ * load with quiet spells in between, that once failed 57 calls with "The client is destroyed";
+ * the Pool never did in the same runs, and kept more requests per second.
  *
  * Around each call, in this order: the whole-call deadline, retries with full-jitter backoff
  * (idempotent requests only; Retry-After honoured when it fits in the deadline, otherwise the
@@ -84,8 +87,9 @@ const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_E
  */
 export class UpstreamClient {
   readonly #options: Required<Pick<UpstreamClientOptions, 'timeoutMs' | 'deadlineMs' | 'retries'>> & UpstreamClientOptions;
-  readonly #pool: Pool;
+  readonly #pool: UpstreamPool;
   readonly #prefix: string;
+  readonly #limit: number;
 
   constructor(options: UpstreamClientOptions) {
     const base = new URL(options.baseUrl);
@@ -94,19 +98,17 @@ export class UpstreamClient {
     }
     this.#prefix = base.pathname.replace(/\/+$/, '');
     this.#options = { timeoutMs: 10_000, deadlineMs: 30_000, retries: 2, ...options };
-    this.#pool = new Pool(base.origin, {
+    this.#limit = options.maxResponseBytes ?? 20 * 1024 * 1024;
+    this.#pool = (options.transport ?? inlineTransport).open({
+      origin: base.origin,
       connections: options.connections ?? 64,
-      connect: {
-        timeout: Math.min(this.#options.timeoutMs, 5000),
-        rejectUnauthorized: options.verifyTls ?? true,
-        // One TLS context for all of this source's connections. Without it Node builds one per
-        // connection (150 µs, 300 µs with a CA bundle to parse), paid again for every connection
-        // that replaces one closed by an aborted call or an idle timeout.
-        secureContext: createSecureContext(options.ca ? { ca: options.ca } : {}),
-      },
-      headersTimeout: this.#options.timeoutMs,
-      bodyTimeout: this.#options.timeoutMs,
-      keepAliveTimeout: 4000,
+      connectTimeoutMs: Math.min(this.#options.timeoutMs, 5000),
+      rejectUnauthorized: options.verifyTls ?? true,
+      ca: options.ca,
+      headersTimeoutMs: this.#options.timeoutMs,
+      bodyTimeoutMs: this.#options.timeoutMs,
+      keepAliveTimeoutMs: 4000,
+      maxResponseBytes: this.#limit,
     });
   }
 
@@ -201,33 +203,12 @@ export class UpstreamClient {
     const headers = typeof request.headers === 'function' ? request.headers(sentPath) : (request.headers ?? {});
     const stopTimer = metrics?.upstreamHttpDuration.startTimer({ source });
     try {
-      const response = await this.#pool.request({
-        path: sentPath,
-        method: method as 'GET',
-        headers: request.body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
-        body: request.body,
-        signal: attempt,
-      });
-      const limit = this.#options.maxResponseBytes ?? 20 * 1024 * 1024;
-      // A stated length within the cap is read in one go (undici holds the body to that length);
-      // one over the cap is refused before a byte of it is read; a body of unstated length is
-      // counted as it comes.
-      const stated = Number(response.headers['content-length'] ?? Number.NaN);
-      if (stated > limit) {
-        // Dropping the body makes undici emit an abort error on it: ours, and nobody else's to hear.
-        response.body.once('error', () => {});
-        response.body.destroy();
-        throw tooLarge(source, limit, response.statusCode);
-      }
-      const text = stated <= limit ? await response.body.text() : await readCapped(response.body, limit, source, response.statusCode);
-      metrics?.upstreamHttp.inc({ source, status: String(response.statusCode) });
-      const flat: Record<string, string> = {};
-      for (const [key, value] of Object.entries(response.headers)) {
-        if (value !== undefined) flat[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-      }
+      const response = await this.#pool.send({ method, path: sentPath, headers, body: request.body }, attempt);
+      metrics?.upstreamHttp.inc({ source, status: String(response.status) });
+      const text = response.text;
       return {
-        status: response.statusCode,
-        headers: flat,
+        status: response.status,
+        headers: response.headers,
         text,
         json: <T>() => {
           try {
@@ -239,6 +220,7 @@ export class UpstreamClient {
       };
     } catch (error) {
       metrics?.upstreamHttp.inc({ source, status: 'error' });
+      if (error instanceof BodyTooLargeError) throw tooLarge(source, this.#limit, error.status);
       if (attempt.timedOut && !request.signal?.aborted) {
         throw new GatewayTimeoutError(`${source} did not answer within ${statedMs} ms`, 'total', { source, cause: error });
       }
@@ -248,21 +230,6 @@ export class UpstreamClient {
       stopTimer?.();
     }
   }
-}
-
-/** Reads a body up to `limit` bytes; past it the connection is dropped and the call fails clearly. */
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, limit: number, source: string, status: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) {
-      body.destroy();
-      throw tooLarge(source, limit, status);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function tooLarge(source: string, limit: number, status: number): UpstreamUnavailableError {

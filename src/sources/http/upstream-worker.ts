@@ -1,0 +1,72 @@
+/**
+ * The upstream thread's entry (started by upstream-thread.ts): it holds every source's connection
+ * pool and runs each exchange the gateway's thread asks for. TLS, HTTP parsing and undici's own
+ * bookkeeping happen here, off the event loop that serves clients.
+ */
+import { EventEmitter } from 'node:events';
+import { parentPort } from 'node:worker_threads';
+import type { Pool } from 'undici';
+import { exchange, openPool, type PoolSettings } from './exchange.js';
+import { toErrorChain, type FromUpstreamThread, type ToUpstreamThread } from './thread-messages.js';
+
+/** An exchange's stop switch: the gateway's thread aborted it (its timeout, or the caller left). */
+class AbortSwitch extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = new DOMException('aborted by the gateway', 'AbortError');
+    this.emit('abort');
+  }
+}
+
+const port = parentPort!;
+const pools = new Map<number, { pool: Pool; settings: PoolSettings }>();
+const running = new Map<number, AbortSwitch>();
+const post = (message: FromUpstreamThread): void => port.postMessage(message);
+
+async function send(message: Extract<ToUpstreamThread, { type: 'send' }>): Promise<void> {
+  const entry = pools.get(message.pool);
+  const stop = new AbortSwitch();
+  running.set(message.id, stop);
+  try {
+    if (!entry) throw new Error(`pool ${message.pool} is not open`);
+    const answer = await exchange(entry.pool, entry.settings.maxResponseBytes, message, stop);
+    if (!stop.aborted) post({ type: 'answer', id: message.id, ...answer });
+  } catch (error) {
+    if (!stop.aborted) post({ type: 'failed', id: message.id, error: toErrorChain(error) });
+  } finally {
+    running.delete(message.id);
+  }
+}
+
+async function close(id: number): Promise<void> {
+  const entry = pools.get(id);
+  pools.delete(id);
+  await entry?.pool.close().catch(() => {});
+  post({ type: 'closed', pool: id });
+}
+
+port.on('message', (message: ToUpstreamThread) => {
+  switch (message.type) {
+    case 'send':
+      void send(message);
+      break;
+    case 'abort':
+      running.get(message.id)?.abort();
+      break;
+    case 'open':
+      pools.set(message.pool, { pool: openPool(message.settings), settings: message.settings });
+      break;
+    case 'close':
+      void close(message.pool);
+      break;
+    case 'shutdown':
+      void Promise.all([...pools.keys()].map(close)).then(() => port.close());
+      break;
+  }
+});
+
+post({ type: 'ready' });

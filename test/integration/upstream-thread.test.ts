@@ -1,0 +1,136 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpstreamClient } from '../../src/sources/http/client.js';
+import { UpstreamThread } from '../../src/sources/http/upstream-thread.js';
+import { gql, startGateway } from '../helpers/gateway.js';
+import { EMULATOR_TOKENS } from '../../src/emulators/darktrace/emulator.js';
+import { EMULATOR_CA_FILE, hoursAgo, startDarktraceRig } from '../helpers/darktrace.js';
+
+/**
+ * What only the upstream thread can get wrong: failures and aborts crossing between threads, the
+ * thread dying under a call, and a shutdown with calls still in flight.
+ */
+let server: Server;
+let base: string;
+/** Requests to /stall still open on the upstream's side. */
+let stalledOpen = 0;
+const log = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://upstream');
+    if (url.pathname === '/stall') {
+      stalledOpen++;
+      req.socket.once('close', () => stalledOpen--);
+      return;
+    }
+    const delay = Number(url.searchParams.get('delay') ?? 0);
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), delay);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function clientOn(thread: UpstreamThread, baseUrl = base, extra: Partial<ConstructorParameters<typeof UpstreamClient>[0]> = {}): UpstreamClient {
+  return new UpstreamClient({ source: 'up', baseUrl, retries: 0, timeoutMs: 5000, log, transport: thread, ...extra });
+}
+
+describe('the upstream thread', () => {
+  it('hands back network failures with their codes, as on one thread', async () => {
+    const thread = new UpstreamThread({ log });
+    // A port nobody listens on: bound, then released.
+    const spare = createServer();
+    await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
+    const port = (spare.address() as AddressInfo).port;
+    await new Promise((resolve) => spare.close(resolve));
+    const client = clientOn(thread, `http://127.0.0.1:${port}`);
+    try {
+      const failure = await client.request({ path: '/' }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'up could not be reached (ECONNREFUSED)' });
+    } finally {
+      await client.close();
+      await thread.close();
+    }
+  });
+
+  it('closes the upstream connection when the caller goes away', async () => {
+    const thread = new UpstreamThread({ log });
+    const client = clientOn(thread);
+    try {
+      const caller = new AbortController();
+      const call = client.request({ path: '/stall', signal: caller.signal }).catch((error: unknown) => error);
+      await expect.poll(() => stalledOpen).toBe(1);
+      caller.abort(new DOMException('client left', 'AbortError'));
+      expect(((await call) as Error).message).toBe('client left');
+      // The abort crossed to the thread, and undici dropped the request there.
+      await expect.poll(() => stalledOpen).toBe(0);
+    } finally {
+      await client.close();
+      await thread.close();
+    }
+  });
+
+  it('fails the calls in flight when the thread dies, and the next call starts a new thread', async () => {
+    const thread = new UpstreamThread({ log });
+    const client = clientOn(thread);
+    try {
+      await thread.start();
+      const first = thread.worker!;
+      const call = client.request({ path: '/stall' }).catch((error: unknown) => error);
+      await expect.poll(() => stalledOpen).toBe(1);
+      await first.terminate();
+      const failure = await call;
+      expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+      expect((failure as Error).message).toMatch(/^up could not be reached \(the gateway's upstream thread stopped/);
+      // Its connections went with it.
+      await expect.poll(() => stalledOpen).toBe(0);
+      const answer = await client.request({ path: '/ok' });
+      expect(answer.json()).toEqual({ ok: true });
+      expect(thread.worker).not.toBe(first);
+    } finally {
+      await client.close();
+      await thread.close();
+    }
+  });
+
+  it('lets calls in flight finish when it closes, and refuses new ones', async () => {
+    const thread = new UpstreamThread({ log });
+    const client = clientOn(thread);
+    const call = client.request({ path: '/ok?delay=300' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = thread.close();
+    expect((await call).json()).toEqual({ ok: true });
+    await closed;
+    const late = await client.request({ path: '/ok' }).catch((error: unknown) => error);
+    expect(late).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    await client.close();
+  });
+});
+
+describe('a gateway', () => {
+  it('answers the same on one thread (upstreamThread: false) as with the upstream thread', async () => {
+    const rig = await startDarktraceRig();
+    const single = await startGateway({
+      upstreamThread: false,
+      sources: [{ id: 'dt', kind: 'darktrace', url: rig.emulator.url, ...EMULATOR_TOKENS, caFile: EMULATOR_CA_FILE, cacheTtl: false } as never],
+    });
+    try {
+      const query = `{ metricData(source: "dt", metrics: ["connections", "datatransfervolume"], from: ${hoursAgo(6)}, to: ${hoursAgo(1)}, interval: "1h", darktrace: { did: ${rig.emulator.devices[0]!.did} }) { metric timestamps values } }`;
+      const [threaded, alone] = await Promise.all([gql(rig.gateway, query), gql(single, query)]);
+      expect(threaded.errors).toBeUndefined();
+      expect(threaded.data!.metricData).toHaveLength(2);
+      expect(threaded.data!.metricData[0].values).toHaveLength(5);
+      expect(alone).toEqual(threaded);
+    } finally {
+      await single.close();
+      await rig.close();
+    }
+  });
+});
