@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { parentPort } from 'node:worker_threads';
 import type { Pool } from 'undici';
-import { exchange, openPool, type PoolSettings } from './exchange.js';
+import type { PoolSettings } from './exchange.js';
+import { exchange, openPool } from './undici-pool.js';
 import { toErrorChain, type FromUpstreamThread, type ToUpstreamThread } from './thread-messages.js';
 
 /** An exchange's stop switch: the gateway's thread aborted it (its timeout, or the caller left). */
@@ -23,7 +24,8 @@ class AbortSwitch extends EventEmitter {
 }
 
 const port = parentPort!;
-const pools = new Map<number, { pool: Pool; settings: PoolSettings }>();
+/** A pool that could not be built keeps its error, for every exchange asked of it. */
+const pools = new Map<number, { pool: Pool; settings: PoolSettings } | { error: unknown }>();
 const running = new Map<number, AbortSwitch>();
 const post = (message: FromUpstreamThread): void => port.postMessage(message);
 
@@ -33,6 +35,7 @@ async function send(message: Extract<ToUpstreamThread, { type: 'send' }>): Promi
   running.set(message.id, stop);
   try {
     if (!entry) throw new Error(`pool ${message.pool} is not open`);
+    if ('error' in entry) throw entry.error;
     const answer = await exchange(entry.pool, entry.settings.maxResponseBytes, message, stop);
     if (!stop.aborted) post({ type: 'answer', id: message.id, ...answer });
   } catch (error) {
@@ -45,7 +48,7 @@ async function send(message: Extract<ToUpstreamThread, { type: 'send' }>): Promi
 async function close(id: number): Promise<void> {
   const entry = pools.get(id);
   pools.delete(id);
-  await entry?.pool.close().catch(() => {});
+  if (entry && 'pool' in entry) await entry.pool.close().catch(() => {});
   post({ type: 'closed', pool: id });
 }
 
@@ -58,7 +61,11 @@ port.on('message', (message: ToUpstreamThread) => {
       running.get(message.id)?.abort();
       break;
     case 'open':
-      pools.set(message.pool, { pool: openPool(message.settings), settings: message.settings });
+      try {
+        pools.set(message.pool, { pool: openPool(message.settings), settings: message.settings });
+      } catch (error) {
+        pools.set(message.pool, { error });
+      }
       break;
     case 'close':
       void close(message.pool);
