@@ -70,6 +70,11 @@ export interface Gateway {
 
 export interface GatewayOptions {
   log?: Logger;
+  /**
+   * The upstream thread to use instead of starting one, for several gateways in one process (the
+   * test suite); whoever made it closes it. Unused with `upstreamThread: false`.
+   */
+  upstreamThread?: UpstreamThread;
 }
 
 const DEFAULT_QUERY = `# metric-gateway: one GraphQL endpoint for every metric source.
@@ -97,7 +102,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     : new MemoryStore({ maxEntries: config.cache.maxEntries });
 
   // Remote sources' HTTP on a thread of its own (src/sources/http/upstream-thread.ts).
-  const upstreamThread = config.upstreamThread ? new UpstreamThread({ log: log.child({ component: 'upstream-thread' }) }) : undefined;
+  const ownThread = config.upstreamThread && !options.upstreamThread;
+  const upstreamThread = config.upstreamThread ? (options.upstreamThread ?? new UpstreamThread({ log: log.child({ component: 'upstream-thread' }) })) : undefined;
   const guards = new Map(config.sources.filter((source) => source.kind !== 'native').map((source) => [source.id, upstreamGuard(source, metrics, log)]));
   const registry = new SourceRegistry(
     config.sources.map((source) =>
@@ -295,7 +301,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       responses?.clear();
       cache.close();
       await registry.close();
-      await upstreamThread?.close();
+      if (ownThread) await upstreamThread?.close();
       await store.close();
       await limiter?.close();
       await coordination?.close();
