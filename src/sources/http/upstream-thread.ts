@@ -22,9 +22,9 @@ const SHUTDOWN_WAIT_MS = 5000;
  * threads is small: the request's method, path and headers, and the answer's status, headers and
  * text. Retries, deadlines, guards and the parsing of answers stay on the gateway's thread.
  *
- * The thread starts on the first exchange, so a gateway that never calls upstream never starts it.
- * If it dies, the exchanges in flight fail as "could not be reached" and the next one starts a new
- * thread with the same pools.
+ * The thread starts with `start()` (the gateway calls it when it has remote sources) or on the first
+ * exchange. If it dies, the exchanges in flight fail as "could not be reached" and the next one
+ * starts a new thread with the same pools.
  */
 export class UpstreamThread implements UpstreamTransport {
   readonly #log: Logger;

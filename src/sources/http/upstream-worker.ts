@@ -27,6 +27,8 @@ const port = parentPort!;
 /** A pool that could not be built keeps its error, for every exchange asked of it. */
 const pools = new Map<number, { pool: Pool; settings: PoolSettings } | { error: unknown }>();
 const running = new Map<number, AbortSwitch>();
+/** Exchanges whose answer is not posted yet: a shutdown waits for them, not only for the pools. */
+const unanswered = new Set<Promise<void>>();
 const post = (message: FromUpstreamThread): void => port.postMessage(message);
 
 async function send(message: Extract<ToUpstreamThread, { type: 'send' }>): Promise<void> {
@@ -54,9 +56,12 @@ async function close(id: number): Promise<void> {
 
 port.on('message', (message: ToUpstreamThread) => {
   switch (message.type) {
-    case 'send':
-      void send(message);
+    case 'send': {
+      const exchange = send(message);
+      unanswered.add(exchange);
+      void exchange.finally(() => unanswered.delete(exchange));
       break;
+    }
     case 'abort':
       running.get(message.id)?.abort();
       break;
@@ -71,7 +76,9 @@ port.on('message', (message: ToUpstreamThread) => {
       void close(message.pool);
       break;
     case 'shutdown':
-      void Promise.all([...pools.keys()].map(close)).then(() => port.close());
+      void Promise.all([...pools.keys()].map(close))
+        .then(() => Promise.all(unanswered))
+        .then(() => port.close());
       break;
   }
 });
