@@ -102,6 +102,8 @@ loop.enable();
  * the start, seeding and warm-up a whole-process profile would mix in.
  */
 const profileDir = process.env.BENCH_PROFILE_DIR;
+/** BENCH_PROFILE=heap: sampled allocations (.heapprofile) instead of CPU time. */
+const heapProfile = process.env.BENCH_PROFILE === 'heap';
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const profiler = profileDir ? new Session() : undefined;
 profiler?.connect();
@@ -115,8 +117,13 @@ process.on('message', async (message: ParentMessage) => {
     restRss = process.memoryUsage.rss();
     process.send!({ type: 'collect' });
   } else if (message.type === 'reset') {
-    await profiler?.post('Profiler.enable');
-    await profiler?.post('Profiler.start');
+    if (heapProfile) {
+      // Every allocation sampled, the short-lived ones included: what feeds the collector.
+      await profiler?.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+    } else {
+      await profiler?.post('Profiler.enable');
+      await profiler?.post('Profiler.start');
+    }
     resetPeakRss();
     sampledPeak = restRss;
     loop.reset();
@@ -133,7 +140,10 @@ process.on('message', async (message: ParentMessage) => {
       loopP99Ms: loop.percentile(99) / 1e6,
       cpuMs: (cpu.user + cpu.system) / 1000,
     };
-    if (profiler) {
+    if (profiler && heapProfile) {
+      const { profile } = await profiler.post('HeapProfiler.stopSampling');
+      writeFileSync(join(profileDir!, `${role}-${process.pid}-window-${++windows}.heapprofile`), JSON.stringify(profile));
+    } else if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       writeFileSync(join(profileDir!, `${role}-${process.pid}-window-${++windows}.cpuprofile`), JSON.stringify(profile));
     }
