@@ -5,9 +5,12 @@
  * by 50 concurrent loops, so neither a load generator nor an HTTP server is in the figures.
  * Each round runs N requests on one build and then N on the other (the order alternating), and
  * the figure is the median of the per-round ratios of CPU time per request: the machine's drift
- * over minutes cancels out within a round. Prints one JSON line with the results.
+ * over minutes cancels out within a round. CPU time counts every thread (the upstream thread
+ * included); the main thread's busy time (event-loop utilization) is taken too, since that thread
+ * is the one that saturates first. Prints one JSON line with the results.
  */
 import { fork } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import type { EmulatorsReady } from './emulators-process.js';
 
 const [dirA, dirB] = process.argv.slice(2) as [string, string];
@@ -40,10 +43,11 @@ const body = JSON.stringify({
   query: `{ metricData(source: "darktrace", metrics: ["connections", "externalconnections", "datatransfervolume"], from: ${panelTo - 24 * hour}, to: ${panelTo}, interval: "1h", darktrace: { devices: ["${d1}", "${d2}"] }) { metric label(key: "did") timestamps values } }`,
 });
 
-/** CPU µs per request over `n` requests on one build. */
-async function run(build: Built, n: number): Promise<number> {
+/** CPU µs and main-thread busy µs per request over `n` requests on one build. */
+async function run(build: Built, n: number): Promise<{ cpu: number; main: number }> {
   let left = n;
   const started = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   await Promise.all(
     Array.from({ length: LOOPS }, async () => {
       while (left-- > 0) {
@@ -54,16 +58,17 @@ async function run(build: Built, n: number): Promise<number> {
     }),
   );
   const used = process.cpuUsage(started);
-  return (used.user + used.system) / n;
+  const busy = performance.eventLoopUtilization(loop);
+  return { cpu: (used.user + used.system) / n, main: (busy.active * 1000) / n };
 }
 
 // Warm-up: JIT and connections for both.
 for (let i = 0; i < 3; i++) for (const build of builds) await run(build, N);
-const a: number[] = [];
-const b: number[] = [];
+const a: Array<{ cpu: number; main: number }> = [];
+const b: Array<{ cpu: number; main: number }> = [];
 for (let round = 0; round < ROUNDS; round++) {
   const first = round % 2;
-  const times: number[] = [];
+  const times: Array<{ cpu: number; main: number }> = [];
   times[first] = await run(builds[first]!, N);
   times[1 - first] = await run(builds[1 - first]!, N);
   a.push(times[0]!);

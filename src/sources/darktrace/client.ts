@@ -73,22 +73,6 @@ export class DarktraceClient {
     return response.json<T>();
   }
 
-  /**
-   * GET `path` whose 2xx answer `decoder` (src/sources/thread-decoders.ts) reads on the upstream
-   * thread; when it did not (no upstream thread, or an answer it could not read), `read` reads the
-   * parsed body here, with this source's errors.
-   */
-  async getRead<T>(path: string, params: readonly QueryParam[], decoder: string, read: (body: unknown) => T, signal?: AbortSignal): Promise<T> {
-    const response = await this.#http.request({
-      method: 'GET',
-      path: pathWithQuery(path, params),
-      headers: (sentPath) => signedHeaders(this.#credentials, sentPath),
-      decode: decoder,
-      ...(signal ? { signal } : {}),
-    });
-    return response.decoded !== undefined ? (response.decoded as T) : read(response.json());
-  }
-
   close(): Promise<void> {
     return this.#http.close();
   }

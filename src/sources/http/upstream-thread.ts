@@ -88,7 +88,7 @@ export class UpstreamThread implements UpstreamTransport {
     return new Promise<ExchangeResponse>((resolve, reject) => {
       worker.ref();
       this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ type: 'send', id, pool, method: request.method, path: request.path, headers: request.headers, body: request.body, decode: request.decode } satisfies ToUpstreamThread);
+      worker.postMessage({ type: 'send', id, pool, method: request.method, path: request.path, headers: request.headers, body: request.body } satisfies ToUpstreamThread);
       signal.once('abort', () => {
         if (!this.#settle(id)) return;
         worker.postMessage({ type: 'abort', id } satisfies ToUpstreamThread);
@@ -150,7 +150,7 @@ export class UpstreamThread implements UpstreamTransport {
     }
     const pending = this.#settle(message.id);
     if (!pending) return;
-    if (message.type === 'answer') pending.resolve(message);
+    if (message.type === 'answer') pending.resolve({ status: message.status, headers: message.headers, text: message.text });
     else pending.reject(fromErrorChain(message.error));
   }
 

@@ -7,7 +7,6 @@ import { EventEmitter } from 'node:events';
 import { parentPort } from 'node:worker_threads';
 import type { Pool } from 'undici';
 import type { PoolSettings } from './exchange.js';
-import { THREAD_DECODERS } from '../thread-decoders.js';
 import { exchange, openPool } from './undici-pool.js';
 import { toErrorChain, type FromUpstreamThread, type ToUpstreamThread } from './thread-messages.js';
 
@@ -40,22 +39,11 @@ async function send(message: Extract<ToUpstreamThread, { type: 'send' }>): Promi
     if (!entry) throw new Error(`pool ${message.pool} is not open`);
     if ('error' in entry) throw entry.error;
     const answer = await exchange(entry.pool, entry.settings.maxResponseBytes, message, stop);
-    if (stop.aborted) return;
-    const decoded = message.decode !== undefined && answer.status < 300 ? tryDecode(message.decode, answer.text) : undefined;
-    post(decoded === undefined ? { type: 'answer', id: message.id, ...answer } : { type: 'answer', id: message.id, status: answer.status, headers: answer.headers, text: '', decoded });
+    if (!stop.aborted) post({ type: 'answer', id: message.id, ...answer });
   } catch (error) {
     if (!stop.aborted) post({ type: 'failed', id: message.id, error: toErrorChain(error) });
   } finally {
     running.delete(message.id);
-  }
-}
-
-/** The decoder's reading of the text, or undefined when it cannot read it (the caller then will). */
-function tryDecode(name: string, text: string): unknown {
-  try {
-    return THREAD_DECODERS[name]?.(text);
-  } catch {
-    return undefined;
   }
 }
 
