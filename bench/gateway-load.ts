@@ -36,7 +36,7 @@
  * BENCH_CALLS_FILE (write scenario 4's upstream request logs there, as JSON, suffixed .1 and .2), BENCH_PROFILE_DIR
  * (each server writes a V8 CPU profile of every measured window there, the emulators one of their
  * whole run; open them in Chrome DevTools), BENCH_SERVER_FLAGS (node flags for every server
- * process, e.g. --trace-gc).
+ * process, e.g. --trace-gc), BENCH_UPSTREAM_THREAD=0 (gateways without their upstream thread).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -62,8 +62,11 @@ const LARGE_SERIES = 50;
 const LARGE_POINTS = 10_000;
 const LARGE_STEP_MS = 5_000;
 const MB = 2 ** 20;
-/** 50 connections from one address are one client: the per-client rate limit would answer 429. */
-const BENCH_LIMITS = { limits: { rateLimit: false } };
+/**
+ * 50 connections from one address are one client: the per-client rate limit would answer 429.
+ * BENCH_UPSTREAM_THREAD=0 runs every gateway with its upstream HTTP on the main thread.
+ */
+const BENCH_LIMITS = { limits: { rateLimit: false }, ...(process.env.BENCH_UPSTREAM_THREAD === '0' ? { upstreamThread: false } : {}) };
 const hour = 3_600_000;
 
 const serverFlags = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
