@@ -30,10 +30,10 @@ afterAll(async () => {
 
 describe.each(TRANSPORTS)('one upstream attempt, on %s', (_, open) => {
   let client: UpstreamClient;
-  let transport: ReturnType<typeof open>;
+  let transport: Awaited<ReturnType<typeof open>>;
 
-  beforeAll(() => {
-    transport = open();
+  beforeAll(async () => {
+    transport = await open();
     client = new UpstreamClient({ source: 'slow', baseUrl: `http://127.0.0.1:${port}`, retries: 0, timeoutMs: 300, connections: 2, log: pino({ level: 'silent' }), transport: transport.transport });
   });
 

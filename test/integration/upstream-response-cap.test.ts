@@ -42,10 +42,10 @@ afterAll(async () => {
 
 describe.each(TRANSPORTS)('the response size cap (maxResponseBytes), on %s', (_, open) => {
   let client: UpstreamClient;
-  let transport: ReturnType<typeof open>;
+  let transport: Awaited<ReturnType<typeof open>>;
 
-  beforeAll(() => {
-    transport = open();
+  beforeAll(async () => {
+    transport = await open();
     client = new UpstreamClient({ source: 'capped', baseUrl: `http://127.0.0.1:${port}`, maxResponseBytes: CAP, retries: 0, timeoutMs: 5000, log: pino({ level: 'silent' }), transport: transport.transport });
   });
 

@@ -38,8 +38,15 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function clientOn(thread: UpstreamThread, baseUrl = base, extra: Partial<ConstructorParameters<typeof UpstreamClient>[0]> = {}): UpstreamClient {
-  return new UpstreamClient({ source: 'up', baseUrl, retries: 0, timeoutMs: 5000, log, transport: thread, ...extra });
+function clientOn(thread: UpstreamThread, baseUrl = base): UpstreamClient {
+  return new UpstreamClient({ source: 'up', baseUrl, retries: 0, timeoutMs: 5000, log, transport: thread });
+}
+
+/** A thread already started, as the gateway has it before it listens. */
+async function startedThread(): Promise<UpstreamThread> {
+  const thread = new UpstreamThread({ log });
+  await thread.start();
+  return thread;
 }
 
 describe('the upstream thread', () => {
@@ -61,7 +68,7 @@ describe('the upstream thread', () => {
   });
 
   it('closes the upstream connection when the caller goes away', async () => {
-    const thread = new UpstreamThread({ log });
+    const thread = await startedThread();
     const client = clientOn(thread);
     try {
       const caller = new AbortController();
@@ -78,10 +85,9 @@ describe('the upstream thread', () => {
   });
 
   it('fails the calls in flight when the thread dies, and the next call starts a new thread', async () => {
-    const thread = new UpstreamThread({ log });
+    const thread = await startedThread();
     const client = clientOn(thread);
     try {
-      await thread.start();
       const first = thread.worker!;
       const call = client.request({ path: '/stall' }).catch((error: unknown) => error);
       await expect.poll(() => stalledOpen).toBe(1);
@@ -101,7 +107,7 @@ describe('the upstream thread', () => {
   });
 
   it('lets calls in flight finish when it closes, and refuses new ones', async () => {
-    const thread = new UpstreamThread({ log });
+    const thread = await startedThread();
     const client = clientOn(thread);
     const call = client.request({ path: '/ok?delay=300' });
     await new Promise((resolve) => setTimeout(resolve, 50));
