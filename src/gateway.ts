@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
@@ -45,6 +46,7 @@ import { attachWebSocket } from './http/websocket.js';
 import { requestInfo, useRequestLog } from './http/use-request-log.js';
 import { createSource } from './sources/create.js';
 import { UpstreamThread } from './sources/http/upstream-thread.js';
+import { loopUtilization } from './telemetry/loop-utilization.js';
 import { SharedHealthChecks } from './sources/health.js';
 import { NativeSource } from './sources/native/adapter.js';
 import { seedDemoData, startDemoFeed } from './sources/native/seed.js';
@@ -76,6 +78,9 @@ export interface GatewayOptions {
    */
   upstreamThread?: UpstreamThread;
 }
+
+/** This process's own event loop, for gateway_event_loop_utilization_ratio{thread="main"}. */
+const MAIN_LOOP = { performance };
 
 const DEFAULT_QUERY = `# metric-gateway: one GraphQL endpoint for every metric source.
 {
@@ -111,6 +116,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     ),
   );
   if (guards.size > 0) await upstreamThread?.start();
+  metrics.watchEventLoop('main', loopUtilization(() => MAIN_LOOP));
+  if (upstreamThread) metrics.watchEventLoop('upstream', loopUtilization(() => upstreamThread.worker));
   const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl, source.maxStaleMs)]));
   const cache = new QueryCache({
     store,

@@ -116,6 +116,32 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * How busy each thread's event loop was since the previous scrape, 0 to 1: `main` serves clients
+   * (the one that saturates first under load), `upstream` talks to the vendors. Read at scrape
+   * time from the loops themselves (`watchEventLoop`).
+   */
+  readonly eventLoopUtilization = new Gauge({
+    name: 'gateway_event_loop_utilization_ratio',
+    help: "Share of the time since the previous scrape that a thread's event loop was busy (main: clients; upstream: vendors' HTTP)",
+    labelNames: ['thread'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [thread, read] of this.#loops) {
+        const value = read();
+        if (value === undefined) this.eventLoopUtilization.remove({ thread });
+        else this.eventLoopUtilization.set({ thread }, value);
+      }
+    },
+  });
+
+  readonly #loops = new Map<string, () => number | undefined>();
+
+  /** Reports a thread's event-loop utilization on every scrape; `read` gives undefined while it does not run. */
+  watchEventLoop(thread: string, read: () => number | undefined): void {
+    this.#loops.set(thread, read);
+  }
+
   readonly circuitTransitions = new Counter({
     name: 'gateway_circuit_breaker_transitions_total',
     help: 'Circuit breaker state changes, by the state entered',

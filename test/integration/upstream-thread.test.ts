@@ -121,7 +121,7 @@ describe('the upstream thread', () => {
 });
 
 describe('a gateway', () => {
-  it('answers the same on one thread (upstreamThread: false) as with the upstream thread', async () => {
+  it('answers the same on one thread (upstreamThread: false) as with the upstream thread, and reports each thread\'s load', async () => {
     const rig = await startDarktraceRig();
     const single = await startGateway({
       upstreamThread: false,
@@ -134,6 +134,16 @@ describe('a gateway', () => {
       expect(threaded.data!.metricData).toHaveLength(2);
       expect(threaded.data!.metricData[0].values).toHaveLength(5);
       expect(alone).toEqual(threaded);
+      // How busy each thread is, for an operator deciding whether the upstream thread pays.
+      const utilization = /gateway_event_loop_utilization_ratio\{thread="(main|upstream)"\} ([0-9.e-]+)/g;
+      const readings = async (gateway: { url: string }) => [...(await (await fetch(`${gateway.url}/metrics`)).text()).matchAll(utilization)].map(([, thread, value]) => [thread, Number(value)] as const);
+      const both = await readings(rig.gateway);
+      expect(both.map(([thread]) => thread).sort()).toEqual(['main', 'upstream']);
+      for (const [, value] of both) {
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+      expect((await readings(single)).map(([thread]) => thread)).toEqual(['main']);
     } finally {
       await single.close();
       await rig.close();
