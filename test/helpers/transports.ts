@@ -1,4 +1,6 @@
 import { pino } from 'pino';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { UpstreamClient, type UpstreamClientOptions } from '../../src/sources/http/client.js';
 import { inlineTransport, type UpstreamTransport } from '../../src/sources/http/transport.js';
 import { UpstreamThread } from '../../src/sources/http/upstream-thread.js';
 
@@ -19,3 +21,26 @@ export const TRANSPORTS: Array<[where: string, open: () => Promise<{ transport: 
     },
   ],
 ];
+
+/**
+ * `body` once per transport, each run with an UpstreamClient made from `options()` on that
+ * transport before its tests and closed after them. `client()` gives the block's client.
+ */
+export function describeOnEachTransport(title: string, options: () => Omit<UpstreamClientOptions, 'transport'>, body: (client: () => UpstreamClient) => void): void {
+  describe.each(TRANSPORTS)(`${title}, on %s`, (_, open) => {
+    let client: UpstreamClient;
+    let transport: Awaited<ReturnType<typeof open>>;
+
+    beforeAll(async () => {
+      transport = await open();
+      client = new UpstreamClient({ ...options(), transport: transport.transport });
+    });
+
+    afterAll(async () => {
+      await client.close();
+      await transport.close();
+    });
+
+    body(() => client);
+  });
+}

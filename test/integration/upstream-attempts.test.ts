@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamClient } from '../../src/sources/http/client.js';
-import { TRANSPORTS } from '../helpers/transports.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachTransport } from '../helpers/transports.js';
 
 /** An upstream that answers /ok at once and /stall never. */
 let server: Server;
@@ -28,23 +27,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe.each(TRANSPORTS)('one upstream attempt, on %s', (_, open) => {
-  let client: UpstreamClient;
-  let transport: Awaited<ReturnType<typeof open>>;
-
-  beforeAll(async () => {
-    transport = await open();
-    client = new UpstreamClient({ source: 'slow', baseUrl: `http://127.0.0.1:${port}`, retries: 0, timeoutMs: 300, connections: 2, log: pino({ level: 'silent' }), transport: transport.transport });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await transport.close();
-  });
-
+describeOnEachTransport('one upstream attempt', () => ({ source: 'slow', baseUrl: `http://127.0.0.1:${port}`, retries: 0, timeoutMs: 300, connections: 2, log: pino({ level: 'silent' }) }), (client) => {
   it('times out with GATEWAY_TIMEOUT naming the configured limit', async () => {
     const started = Date.now();
-    const failure = await client.request({ path: '/stall' }).catch((error: unknown) => error);
+    const failure = await client().request({ path: '/stall' }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'GATEWAY_TIMEOUT' });
     expect((failure as Error).message).toBe('slow did not answer within 300 ms');
     expect(Date.now() - started).toBeLessThan(2000);
@@ -52,7 +38,7 @@ describe.each(TRANSPORTS)('one upstream attempt, on %s', (_, open) => {
 
   it('stops when the caller goes away, with the caller\'s reason', async () => {
     const caller = new AbortController();
-    const call = client.request({ path: '/stall', signal: caller.signal }).catch((error: unknown) => error);
+    const call = client().request({ path: '/stall', signal: caller.signal }).catch((error: unknown) => error);
     setTimeout(() => caller.abort(new DOMException('client left', 'AbortError')), 50);
     const failure = await call;
     expect(failure).toBeInstanceOf(DOMException);
@@ -63,13 +49,13 @@ describe.each(TRANSPORTS)('one upstream attempt, on %s', (_, open) => {
     const before = stalled;
     const caller = new AbortController();
     caller.abort(new DOMException('gone', 'AbortError'));
-    const failure = await client.request({ path: '/stall', signal: caller.signal }).catch((error: unknown) => error);
+    const failure = await client().request({ path: '/stall', signal: caller.signal }).catch((error: unknown) => error);
     expect((failure as DOMException).message).toBe('gone');
     expect(stalled).toBe(before);
   });
 
   it('keeps serving on the same pool after timeouts and aborts', async () => {
-    const answers = await Promise.all(Array.from({ length: 6 }, () => client.request({ path: '/ok' })));
+    const answers = await Promise.all(Array.from({ length: 6 }, () => client().request({ path: '/ok' })));
     expect(answers.map((answer) => answer.json())).toEqual(Array.from({ length: 6 }, () => ({ ok: true })));
   });
 });

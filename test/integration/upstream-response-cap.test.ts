@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamClient } from '../../src/sources/http/client.js';
-import { TRANSPORTS } from '../helpers/transports.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnEachTransport } from '../helpers/transports.js';
 
 /** An upstream whose answers are `size` bytes of JSON, with or without a Content-Length. */
 let server: Server;
@@ -40,34 +39,21 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe.each(TRANSPORTS)('the response size cap (maxResponseBytes), on %s', (_, open) => {
-  let client: UpstreamClient;
-  let transport: Awaited<ReturnType<typeof open>>;
-
-  beforeAll(async () => {
-    transport = await open();
-    client = new UpstreamClient({ source: 'capped', baseUrl: `http://127.0.0.1:${port}`, maxResponseBytes: CAP, retries: 0, timeoutMs: 5000, log: pino({ level: 'silent' }), transport: transport.transport });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await transport.close();
-  });
-
+describeOnEachTransport('the response size cap (maxResponseBytes)', () => ({ source: 'capped', baseUrl: `http://127.0.0.1:${port}`, maxResponseBytes: CAP, retries: 0, timeoutMs: 5000, log: pino({ level: 'silent' }) }), (client) => {
   it.each(['stated', 'chunked'])('reads a %s body within the cap whole', async (kind) => {
-    const response = await client.request({ path: `/${kind}?size=${CAP - 10}` });
+    const response = await client().request({ path: `/${kind}?size=${CAP - 10}` });
     expect(response.json<{ pad: string }>().pad).toHaveLength(CAP - 20);
   });
 
   it.each(['stated', 'chunked'])('refuses a %s body over the cap with UPSTREAM_UNAVAILABLE', async (kind) => {
-    const failure = await client.request({ path: `/${kind}?size=${CAP * 5}` }).catch((error: unknown) => error);
+    const failure = await client().request({ path: `/${kind}?size=${CAP * 5}` }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 200 });
     expect((failure as Error).message).toMatch(/^capped sent a response larger than 1000 bytes; the gateway does not read answers that big/);
   });
 
   it('refuses a body whose stated length is over the cap without waiting for it', async () => {
     const started = Date.now();
-    const failure = await client.request({ path: '/stated-never-sent' }).catch((error: unknown) => error);
+    const failure = await client().request({ path: '/stated-never-sent' }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstreamStatus: 200 });
     // The attempt timeout is 5 s: reading the body would have waited for it.
     expect(Date.now() - started).toBeLessThan(2000);

@@ -87,7 +87,8 @@ export class UpstreamThread implements UpstreamTransport {
     const worker = this.#worker ?? this.#start();
     const id = this.#nextExchange++;
     return new Promise<ExchangeResponse>((resolve, reject) => {
-      worker.ref();
+      // Held while anything is in flight: taken on the first, let go with the last (#settle).
+      if (this.#pending.size === 0) worker.ref();
       this.#pending.set(id, { resolve, reject });
       worker.postMessage({ type: 'send', id, pool, method: request.method, path: request.path, headers: request.headers, body: request.body } satisfies ToUpstreamThread);
       signal.once('abort', () => {
