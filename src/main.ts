@@ -1,12 +1,14 @@
 import { ConfigError, configFile, loadConfig } from './config/load.js';
 import { startDemoUpstreams, type DemoUpstreams } from './emulators/demo.js';
 import { createGateway } from './gateway.js';
+import { limitHeapGrowth } from './heap-growth.js';
 
 /**
  * Command line: `npm start [-- --config gateway.yaml]`. A bad config prints one line per problem
  * and exits 2. SIGTERM or SIGINT stop the gateway gracefully; a second signal exits at once.
  */
 async function main(): Promise<void> {
+  limitHeapGrowth();
   // No config file: the demo, with the vendor emulators running on loopback.
   const upstreams: DemoUpstreams | undefined = configFile() ? undefined : await startDemoUpstreams();
   let config;

@@ -73,6 +73,8 @@ async function startGatewayFrom(configJson: string): Promise<{ url: string; clos
   const { pino } = await import('pino');
   const { validateConfig } = await import('../../src/config/load.js');
   const { createGateway } = await import('../../src/gateway.js');
+  // The gateway's process as src/main.ts sets it up.
+  (await import('../../src/heap-growth.js')).limitHeapGrowth();
   const config = validateConfig({ port: 0, host: '127.0.0.1', ...JSON.parse(configJson) }, 'bench configuration', {});
   const gateway = await createGateway(config, { log: pino({ level: process.env.BENCH_LOG ?? 'silent' }) });
   return { url: gateway.url, close: () => gateway.close() };
