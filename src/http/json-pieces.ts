@@ -64,21 +64,29 @@ function isFlat(values: readonly unknown[]): boolean {
 
 /** Whether the arrays inside `value` hold at least `items` elements between them; stops counting there. */
 export function hasAtLeastItems(value: unknown, items: number): boolean {
-  let count = 0;
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const next = pending.pop();
-    if (next === null || typeof next !== 'object') continue;
-    if (Array.isArray(next)) {
-      count += next.length;
-      if (count >= items) return true;
-      // GraphQL lists are of one type: when the first non-null item is not an object, none is.
-      const sample = next.find((item) => item !== null);
-      if (sample === undefined || typeof sample !== 'object') continue;
-      for (const item of next) pending.push(item);
-    } else {
-      for (const member of Object.values(next)) pending.push(member);
-    }
+  return itemsLeft(value, items) <= 0;
+}
+
+/**
+ * `left` less the items of the arrays inside `value`, down to zero at most. It runs on every
+ * answer, so it walks in place: no list of pending values, no arrays of members. The depth is
+ * the query's, which the document limits bound.
+ */
+function itemsLeft(value: unknown, left: number): number {
+  if (value === null || typeof value !== 'object') return left;
+  if (Array.isArray(value)) {
+    left -= value.length;
+    if (left <= 0) return left;
+    // GraphQL lists are of one type: when the first non-null item is not an object, none is.
+    let i = 0;
+    while (i < value.length && value[i] === null) i++;
+    if (i === value.length || typeof value[i] !== 'object') return left;
+    for (; i < value.length && left > 0; i++) left = itemsLeft(value[i], left);
+    return left;
   }
-  return false;
+  for (const key in value) {
+    left = itemsLeft((value as Record<string, unknown>)[key], left);
+    if (left <= 0) return left;
+  }
+  return left;
 }
