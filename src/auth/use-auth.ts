@@ -1,7 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ForbiddenError, UnauthenticatedError } from '../core/errors.js';
-import type { RequestEvent } from '../http/request-event.js';
 import type { SourceRegistry } from '../sources/source.js';
 import { credentialsFromHeaders, type Authenticator } from './authenticator.js';
 import { ANONYMOUS, bindIdentity, identityOf, type Identity } from './identity.js';
@@ -23,24 +22,22 @@ export function isProtectedPath(pathname: string, graphqlEndpoint: string): bool
  * bound to the request for the context factory, the collector API and the other plugins.
  */
 export function useAuth({ authenticator, log, graphqlEndpoint }: AuthPluginOptions): Plugin {
-  const authenticate = async ({ request, url, endResponse, fetchAPI }: RequestEvent): Promise<void> => {
-    try {
-      bindIdentity(request, await authenticator.authenticate(credentialsFromHeaders(request.headers)));
-    } catch (error) {
-      if (!(error instanceof UnauthenticatedError)) throw error;
-      log.info({ path: url.pathname, reason: error.message }, 'request refused: not authenticated');
-      // GraphQL clients get a GraphQL error; the collector REST API keeps its own `{detail, code}` shape.
-      const body = url.pathname === graphqlEndpoint ? { errors: [{ message: error.message, extensions: error.extensions() }] } : { detail: error.message, code: error.code };
-      endResponse(fetchAPI.Response.json(body, { status: 401, headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' } }));
-    }
-  };
   return {
-    onRequest(event) {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!authenticator.enabled) {
-        bindIdentity(event.request, ANONYMOUS);
+        bindIdentity(request, ANONYMOUS);
         return;
       }
-      if (isProtectedPath(event.url.pathname, graphqlEndpoint)) return authenticate(event);
+      if (!isProtectedPath(url.pathname, graphqlEndpoint)) return;
+      try {
+        bindIdentity(request, await authenticator.authenticate(credentialsFromHeaders(request.headers)));
+      } catch (error) {
+        if (!(error instanceof UnauthenticatedError)) throw error;
+        log.info({ path: url.pathname, reason: error.message }, 'request refused: not authenticated');
+        // GraphQL clients get a GraphQL error; the collector REST API keeps its own `{detail, code}` shape.
+        const body = url.pathname === graphqlEndpoint ? { errors: [{ message: error.message, extensions: error.extensions() }] } : { detail: error.message, code: error.code };
+        endResponse(fetchAPI.Response.json(body, { status: 401, headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' } }));
+      }
     },
   };
 }

@@ -12,7 +12,6 @@ import { renderScrape } from './prometheus-exposition.js';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
 import { QueryParams } from './query-params.js';
 import { readJsonBody } from './read-json-body.js';
-import type { RequestEvent } from './request-event.js';
 import { requestInfo } from './use-request-log.js';
 
 export interface CollectorApiOptions {
@@ -133,22 +132,18 @@ export function useCollectorApi(options: CollectorApiOptions): Plugin {
     throw new HttpProblem(404, `no route ${request.method} ${path}; the collector serves ${ROUTES.join(', ')}`, 'NOT_FOUND');
   };
 
-  const serve = async ({ request, url, endResponse, fetchAPI }: RequestEvent): Promise<void> => {
-    try {
-      endResponse(await handle(request, url, fetchAPI));
-    } catch (error) {
-      const problem = describeProblem(error);
-      if (problem.status >= 500) {
-        requestInfo(request, log).log.warn({ err: error, path: url.pathname, component: 'collector' }, 'collector request failed');
-      }
-      endResponse(jsonResponse(fetchAPI, problem.body, problem.status, problem.headers));
-    }
-  };
-
   return {
-    onRequest(event) {
-      const path = event.url.pathname;
-      if (path === '/metrics' || path.startsWith('/metrics/')) return serve(event);
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/metrics' && !url.pathname.startsWith('/metrics/')) return;
+      try {
+        endResponse(await handle(request, url, fetchAPI));
+      } catch (error) {
+        const problem = describeProblem(error);
+        if (problem.status >= 500) {
+          requestInfo(request, log).log.warn({ err: error, path: url.pathname, component: 'collector' }, 'collector request failed');
+        }
+        endResponse(jsonResponse(fetchAPI, problem.body, problem.status, problem.headers));
+      }
     },
   };
 }

@@ -2,7 +2,6 @@ import type { Plugin } from 'graphql-yoga';
 import type { CacheStore } from '../cache/store.js';
 import { checkHealth } from '../sources/health.js';
 import type { MetricSource, SourceHealth, SourceRegistry } from '../sources/source.js';
-import type { RequestEvent } from './request-event.js';
 
 export interface HealthOptions {
   registry: SourceRegistry;
@@ -22,35 +21,33 @@ export interface HealthOptions {
  * the gateway still serves (partial results, uncached answers). Readiness is /ready's job.
  */
 export function useHealth({ registry, cache, timeoutMs = 2000, check = (source) => checkHealth(source, timeoutMs), startedAt = Date.now(), circuitOf }: HealthOptions): Plugin {
-  const serve = async ({ request, endResponse, fetchAPI }: RequestEvent): Promise<void> => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
-      return;
-    }
-    const sources = await Promise.all(
-      registry.list().map(async (source) => {
-        const circuit = circuitOf?.(source.id);
-        return {
-          id: source.id,
-          kind: source.kind,
-          ...(await check(source)),
-          ...(circuit ? { circuit: circuit.state, ...(circuit.state === 'open' ? { circuitRetryInMs: circuit.retryInMs } : {}) } : {}),
-        };
-      }),
-    );
-    const cacheHealth = cache.health();
-    const healthy = sources.every((source) => source.healthy) && cacheHealth.healthy;
-    const body = {
-      status: healthy ? 'ok' : 'degraded',
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      sources,
-      cache: cacheHealth,
-    };
-    endResponse(fetchAPI.Response.json(body, { headers: { 'cache-control': 'no-store' } }));
-  };
   return {
-    onRequest(event) {
-      if (event.url.pathname === '/health') return serve(event);
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/health') return;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
+        return;
+      }
+      const sources = await Promise.all(
+        registry.list().map(async (source) => {
+          const circuit = circuitOf?.(source.id);
+          return {
+            id: source.id,
+            kind: source.kind,
+            ...(await check(source)),
+            ...(circuit ? { circuit: circuit.state, ...(circuit.state === 'open' ? { circuitRetryInMs: circuit.retryInMs } : {}) } : {}),
+          };
+        }),
+      );
+      const cacheHealth = cache.health();
+      const healthy = sources.every((source) => source.healthy) && cacheHealth.healthy;
+      const body = {
+        status: healthy ? 'ok' : 'degraded',
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        sources,
+        cache: cacheHealth,
+      };
+      endResponse(fetchAPI.Response.json(body, { headers: { 'cache-control': 'no-store' } }));
     },
   };
 }

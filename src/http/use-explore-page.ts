@@ -1,7 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ASSET_PREFIX, explorePage, type ExplorePage, type PageAsset } from '../explore/bundle-page.js';
-import type { RequestEvent } from './request-event.js';
 
 export interface ExplorePageOptions {
   log: Logger;
@@ -16,36 +15,33 @@ export interface ExplorePageOptions {
  * files carry their content hash in the name and are cached for a year.
  */
 export function useExplorePage({ log, page = explorePage }: ExplorePageOptions): Plugin {
-  const serve = async ({ request, url, endResponse, fetchAPI }: RequestEvent): Promise<void> => {
-    const path = url.pathname;
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
-      return;
-    }
-    let built: ExplorePage;
-    try {
-      built = await page();
-    } catch (error) {
-      log.error({ err: error }, 'the Explore page could not be built');
-      endResponse(
-        new fetchAPI.Response(`The Explore page is unavailable: ${(error as Error).message}\nGraphiQL still works at /graphql.\n`, {
-          status: 500,
-          headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-        }),
-      );
-      return;
-    }
-    const found = path === '/' ? built.html : built.assets.get(path);
-    if (!found) {
-      endResponse(new fetchAPI.Response(`no such file: ${path}\n`, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
-      return;
-    }
-    endResponse(respond(fetchAPI, request, found, path === '/' ? 'no-cache' : 'public, max-age=31536000, immutable'));
-  };
   return {
-    onRequest(event) {
-      const path = event.url.pathname;
-      if (path === '/' || path.startsWith(ASSET_PREFIX)) return serve(event);
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      const path = url.pathname;
+      if (path !== '/' && !path.startsWith(ASSET_PREFIX)) return;
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        endResponse(new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET, HEAD' } }));
+        return;
+      }
+      let built: ExplorePage;
+      try {
+        built = await page();
+      } catch (error) {
+        log.error({ err: error }, 'the Explore page could not be built');
+        endResponse(
+          new fetchAPI.Response(`The Explore page is unavailable: ${(error as Error).message}\nGraphiQL still works at /graphql.\n`, {
+            status: 500,
+            headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+          }),
+        );
+        return;
+      }
+      const found = path === '/' ? built.html : built.assets.get(path);
+      if (!found) {
+        endResponse(new fetchAPI.Response(`no such file: ${path}\n`, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+        return;
+      }
+      endResponse(respond(fetchAPI, request, found, path === '/' ? 'no-cache' : 'public, max-age=31536000, immutable'));
     },
   };
 }
