@@ -115,7 +115,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       observeSource(createSource(source, { log: log.child({ source: source.id }), metrics, redis: config.redis, guard: guards.get(source.id), transport: upstreamThread }), metrics),
     ),
   );
-  if (guards.size > 0) await upstreamThread?.start();
+  // Not for remote sources that make no calls (Dynatrace from export files alone).
+  if (upstreamThread?.hasPools) await upstreamThread.start();
   metrics.watchEventLoop('main', loopUtilization(() => MAIN_LOOP));
   if (upstreamThread) metrics.watchEventLoop('upstream', loopUtilization(() => upstreamThread.worker));
   const policies = new Map(config.sources.map((source) => [source.id, cachePolicy(config, source.cacheTtl, source.maxStaleMs)]));

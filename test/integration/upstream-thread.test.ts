@@ -1,7 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load.js';
+import { createGateway } from '../../src/gateway.js';
 import { UpstreamClient } from '../../src/sources/http/client.js';
 import { UpstreamThread } from '../../src/sources/http/upstream-thread.js';
 import { gql, startGateway } from '../helpers/gateway.js';
@@ -147,6 +152,21 @@ describe('a gateway', () => {
     } finally {
       await single.close();
       await rig.close();
+    }
+  });
+
+  it('starts no upstream thread when its sources make no HTTP calls', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'exports-only-'));
+    const thread = new UpstreamThread({ log });
+    const config = validateConfig({ port: 0, host: '127.0.0.1', sources: [{ id: 'exports', kind: 'dynatrace', exportDir: dir }] }, 'test configuration', {});
+    const gateway = await createGateway(config, { log, upstreamThread: thread });
+    try {
+      expect((await gql(gateway, '{ sources { id healthy } }')).data!.sources).toEqual([{ id: 'exports', healthy: true }]);
+      expect(thread.hasPools).toBe(false);
+      expect(thread.worker).toBeUndefined();
+    } finally {
+      await gateway.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

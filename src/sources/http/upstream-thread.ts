@@ -49,6 +49,11 @@ export class UpstreamThread implements UpstreamTransport {
     return this.#worker;
   }
 
+  /** Whether any source opened a pool here: a gateway whose sources make no HTTP calls needs no thread. */
+  get hasPools(): boolean {
+    return this.#pools.size > 0;
+  }
+
   open(settings: PoolSettings): UpstreamPool {
     const pool = this.#nextPool++;
     this.#pools.set(pool, settings);
