@@ -9,6 +9,8 @@ import { validateConfig } from '../../src/config/load.js';
 import { createGateway } from '../../src/gateway.js';
 import { UpstreamClient } from '../../src/sources/http/client.js';
 import { UpstreamThread } from '../../src/sources/http/upstream-thread.js';
+import { parseMetricData } from '../../src/sources/darktrace/response.js';
+import { THREAD_DECODERS } from '../../src/sources/thread-decoders.js';
 import { gql, startGateway } from '../helpers/gateway.js';
 import { EMULATOR_TOKENS } from '../../src/emulators/darktrace/emulator.js';
 import { EMULATOR_CA_FILE, hoursAgo, startDarktraceRig } from '../helpers/darktrace.js';
@@ -22,6 +24,15 @@ let base: string;
 /** Requests to /stall still open on the upstream's side. */
 let stalledOpen = 0;
 const log = pino({ level: 'silent' });
+const METRIC_DATA = [
+  {
+    metric: 'connections',
+    data: [
+      { time: '2026-12-06 10:00:00', timems: 1796551200000, size: 7, in: 3, out: 4 },
+      { time: '2026-12-06 11:00:00', timems: 1796554800000, size: 9, in: 5, out: 4 },
+    ],
+  },
+];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -29,6 +40,11 @@ beforeAll(async () => {
     if (url.pathname === '/stall') {
       stalledOpen++;
       req.socket.once('close', () => stalledOpen--);
+      return;
+    }
+    if (url.pathname === '/metricdata') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(url.searchParams.has('broken') ? '[{"metric":"connections","data":"none"}]' : JSON.stringify(METRIC_DATA));
       return;
     }
     const delay = Number(url.searchParams.get('delay') ?? 0);
@@ -105,6 +121,25 @@ describe('the upstream thread', () => {
       const answer = await client.request({ path: '/ok' });
       expect(answer.json()).toEqual({ ok: true });
       expect(thread.worker).not.toBe(first);
+    } finally {
+      await client.close();
+      await thread.close();
+    }
+  });
+
+  it('reads an answer with the decoder asked for, and hands over the text of one it cannot read', async () => {
+    const thread = new UpstreamThread({ log });
+    const client = clientOn(thread);
+    try {
+      const read = await client.request({ path: '/metricdata', decode: 'darktrace.metricdata' });
+      expect(THREAD_DECODERS['darktrace.metricdata'].unpack(read.decoded)).toEqual(parseMetricData('darktrace', METRIC_DATA));
+      expect(read.text).toBe('');
+      const broken = await client.request({ path: '/metricdata?broken', decode: 'darktrace.metricdata' });
+      expect(broken.decoded).toBeUndefined();
+      expect(broken.json()).toEqual([{ metric: 'connections', data: 'none' }]);
+      const plain = await client.request({ path: '/metricdata' });
+      expect(plain.decoded).toBeUndefined();
+      expect(plain.json()).toEqual(METRIC_DATA);
     } finally {
       await client.close();
       await thread.close();

@@ -129,7 +129,9 @@ export class DarktraceSource implements MetricSource {
   async #fetch(groups: readonly RequestGroup[], ctx: QueryContext): Promise<Map<string, MetricItem | Error>> {
     const planned = planCalls(groups);
     const settled = await settleLimited(
-      planned.map(({ call }) => async () => parseMetricData(this.id, await this.#client.get('/metricdata', metricDataParams(call, this.#timeFormat), ctx.signal))),
+      planned.map(({ call }) => () =>
+        this.#client.getRead('/metricdata', metricDataParams(call, this.#timeFormat), 'darktrace.metricdata', (body) => parseMetricData(this.id, body), ctx.signal),
+      ),
       this.#concurrency,
     );
     const answers = new Map<string, MetricItem | Error>();

@@ -3,6 +3,7 @@ import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { UpstreamTransport } from '../http/transport.js';
 import { UpstreamClient } from '../http/client.js';
+import { THREAD_DECODERS, type DecoderName } from '../thread-decoders.js';
 import { darktraceErrorFor, describeDarktraceError } from './errors.js';
 import { pathWithQuery, type QueryParam } from './params.js';
 import { signedHeaders, type DarktraceCredentials } from './sign.js';
@@ -28,6 +29,9 @@ export interface DarktraceClientOptions {
   /** Where the connections live (the gateway's upstream thread); this thread when absent. */
   transport?: UpstreamTransport | undefined;
 }
+
+/** What a thread decoder's `unpack` gives. */
+type Decoded<N extends DecoderName> = ReturnType<(typeof THREAD_DECODERS)[N]['unpack']>;
 
 /** Longest single attempt; the whole call (retries, Retry-After waits) has `timeoutMs`. */
 const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -71,6 +75,22 @@ export class DarktraceClient {
       ...(signal ? { signal } : {}),
     });
     return response.json<T>();
+  }
+
+  /**
+   * GET `path` whose 2xx answer the upstream thread reads with `decoder` (src/sources/thread-decoders.ts);
+   * when it did not (no upstream thread, or an answer the decoder could not read), `read` reads
+   * the parsed body here, with this source's errors.
+   */
+  async getRead<N extends DecoderName>(path: string, params: readonly QueryParam[], decoder: N, read: (body: unknown) => Decoded<N>, signal?: AbortSignal): Promise<Decoded<N>> {
+    const response = await this.#http.request({
+      method: 'GET',
+      path: pathWithQuery(path, params),
+      headers: (sentPath) => signedHeaders(this.#credentials, sentPath),
+      decode: decoder,
+      ...(signal ? { signal } : {}),
+    });
+    return response.decoded !== undefined ? (THREAD_DECODERS[decoder].unpack(response.decoded) as Decoded<N>) : read(response.json());
   }
 
   close(): Promise<void> {

@@ -59,12 +59,17 @@ export interface UpstreamRequest {
   signal?: AbortSignal;
   /** Whether sending it twice is harmless. @default true for GET */
   idempotent?: boolean;
+  /** A decoder the upstream thread may run on a 2xx answer (src/sources/thread-decoders.ts). */
+  decode?: string;
 }
 
 export interface UpstreamResponse {
   status: number;
   headers: Readonly<Record<string, string>>;
+  /** Empty when `decoded` holds the answer. */
   text: string;
+  /** The answer as the request's `decode` read it on the upstream thread; absent if it did not. */
+  decoded?: unknown;
   json<T = unknown>(): T;
 }
 
@@ -203,13 +208,14 @@ export class UpstreamClient {
     const headers = typeof request.headers === 'function' ? request.headers(sentPath) : (request.headers ?? {});
     const stopTimer = metrics?.upstreamHttpDuration.startTimer({ source });
     try {
-      const response = await this.#pool.send({ method, path: sentPath, headers, body: request.body }, attempt);
+      const response = await this.#pool.send({ method, path: sentPath, headers, body: request.body, decode: request.decode }, attempt);
       metrics?.upstreamHttp.inc({ source, status: String(response.status) });
       const text = response.text;
       return {
         status: response.status,
         headers: response.headers,
         text,
+        decoded: response.decoded,
         json: <T>() => {
           try {
             return JSON.parse(text) as T;

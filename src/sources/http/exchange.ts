@@ -27,13 +27,21 @@ export interface ExchangeRequest {
   path: string;
   headers: Record<string, string>;
   body?: string | undefined;
+  /**
+   * A decoder (src/sources/thread-decoders.ts) the upstream thread runs on a 2xx answer, so the
+   * gateway's thread gets the answer read, not its text. Ignored on the calling thread.
+   */
+  decode?: string | undefined;
 }
 
 export interface ExchangeResponse {
   status: number;
   /** Lower-cased names; repeated headers joined with ", ". */
   headers: Record<string, string>;
+  /** The body; empty when `decoded` holds it. */
   text: string;
+  /** The named decoder's result, when one was asked for and it read the answer. */
+  decoded?: unknown;
 }
 
 /** The answer's body is larger than the pool's `maxResponseBytes`; the rest of it was not read. */

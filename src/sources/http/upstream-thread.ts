@@ -95,7 +95,7 @@ export class UpstreamThread implements UpstreamTransport {
       // Held while anything is in flight: taken on the first, let go with the last (#settle).
       if (this.#pending.size === 0) worker.ref();
       this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ type: 'send', id, pool, method: request.method, path: request.path, headers: request.headers, body: request.body } satisfies ToUpstreamThread);
+      worker.postMessage({ type: 'send', id, pool, method: request.method, path: request.path, headers: request.headers, body: request.body, decode: request.decode } satisfies ToUpstreamThread);
       signal.once('abort', () => {
         if (!this.#settle(id)) return;
         worker.postMessage({ type: 'abort', id } satisfies ToUpstreamThread);
@@ -157,7 +157,7 @@ export class UpstreamThread implements UpstreamTransport {
     }
     const pending = this.#settle(message.id);
     if (!pending) return;
-    if (message.type === 'answer') pending.resolve({ status: message.status, headers: message.headers, text: message.text });
+    if (message.type === 'answer') pending.resolve(message);
     else pending.reject(fromErrorChain(message.error));
   }
 

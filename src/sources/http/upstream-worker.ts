@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { parentPort } from 'node:worker_threads';
 import type { Pool } from 'undici';
 import type { PoolSettings } from './exchange.js';
+import { isDecoderName, THREAD_DECODERS } from '../thread-decoders.js';
 import { exchange, openPool } from './undici-pool.js';
 import { toErrorChain, type FromUpstreamThread, type ToUpstreamThread } from './thread-messages.js';
 
@@ -29,7 +30,7 @@ const pools = new Map<number, { pool: Pool; settings: PoolSettings } | { error: 
 const running = new Map<number, AbortSwitch>();
 /** Exchanges whose answer is not posted yet: a shutdown waits for them, not only for the pools. */
 const unanswered = new Set<Promise<void>>();
-const post = (message: FromUpstreamThread): void => port.postMessage(message);
+const post = (message: FromUpstreamThread, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer);
 
 async function send(message: Extract<ToUpstreamThread, { type: 'send' }>): Promise<void> {
   const entry = pools.get(message.pool);
@@ -39,11 +40,23 @@ async function send(message: Extract<ToUpstreamThread, { type: 'send' }>): Promi
     if (!entry) throw new Error(`pool ${message.pool} is not open`);
     if ('error' in entry) throw entry.error;
     const answer = await exchange(entry.pool, entry.settings.maxResponseBytes, message, stop);
-    if (!stop.aborted) post({ type: 'answer', id: message.id, ...answer });
+    if (stop.aborted) return;
+    const decoded = message.decode !== undefined && answer.status >= 200 && answer.status < 300 ? tryDecode(message.decode, answer.text) : undefined;
+    if (decoded === undefined) post({ type: 'answer', id: message.id, ...answer });
+    else post({ type: 'answer', id: message.id, status: answer.status, headers: answer.headers, text: '', decoded: decoded.value }, decoded.transfer);
   } catch (error) {
     if (!stop.aborted) post({ type: 'failed', id: message.id, error: toErrorChain(error) });
   } finally {
     running.delete(message.id);
+  }
+}
+
+/** The decoder's reading of the text, or undefined when it cannot read it (the caller then will). */
+function tryDecode(name: string, text: string): { value: unknown; transfer: ArrayBuffer[] } | undefined {
+  try {
+    return isDecoderName(name) ? THREAD_DECODERS[name].decode(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
