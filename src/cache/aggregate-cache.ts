@@ -1,9 +1,10 @@
 import type { AggregateGroup } from '../core/aggregate.js';
-import type { AggregateQuery, MetricSource, QueryContext } from '../sources/source.js';
+import type { AggregateQuery, MetricSource, QueryContext, SourceWarning } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { awaitHolder } from './claim-holder.js';
 import { aggregateCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
+import { isSourceFailure, staleKey, staleWarning } from './stale-answers.js';
 import type { CacheStore } from './store.js';
 import { cacheTtlMs, type CachePolicy } from './ttl.js';
 
@@ -14,8 +15,10 @@ import { cacheTtlMs, type CachePolicy } from './ttl.js';
  */
 export interface CachedAggregate {
   groups: AggregateGroup[] | undefined;
-  /** Until when it may be served as fresh; absent when it did not come through the cache. */
+  /** Until when it may be served as fresh; absent when it did not come through the cache, or is stale. */
   freshUntil?: number;
+  /** STALE_DATA: the source failed and this is its last good answer (the source's `maxStaleMs`). */
+  warnings?: SourceWarning[];
 }
 
 export interface AggregateCacheOptions {
@@ -89,20 +92,42 @@ export class AggregateCache {
     return (kept !== undefined ? decode(kept) : undefined) ?? this.#fetch(source, key, query, ctx, policy);
   }
 
-  /** Asks the source; the flight ends once the store holds the answer (stores never reject). */
+  /**
+   * Asks the source; the flight ends once the store holds the answer (stores never reject). With
+   * `maxStaleMs`, a longer-lived copy is kept too, and stands in when the source fails.
+   */
   async #fetch(source: MetricSource, key: string, query: AggregateQuery, ctx: QueryContext, policy: CachePolicy): Promise<CachedAggregate> {
+    const { store, now } = this.#options;
     try {
-      const asked = this.#options.now();
-      const groups = await source.aggregate!(query, ctx);
-      const at = this.#options.now();
+      const asked = now();
+      let groups: AggregateGroup[] | undefined;
+      try {
+        groups = await source.aggregate!(query, ctx);
+      } catch (failure) {
+        if (policy.maxStaleMs && isSourceFailure(failure)) return await this.#stale(source, key, failure);
+        throw failure;
+      }
+      const at = now();
       const answer: CachedAggregate = { groups, freshUntil: at + cacheTtlMs(query.range, asked, policy) };
       const ttl = answer.freshUntil! - at;
-      await this.#options.store.set(key, JSON.stringify({ groups: groups ?? null, freshUntil: answer.freshUntil }), ttl + (policy.staleWhileRevalidateMs ?? 0));
+      const encoded = JSON.stringify({ groups: groups ?? null, freshUntil: answer.freshUntil });
+      await store.set(key, encoded, ttl + (policy.staleWhileRevalidateMs ?? 0));
+      if (policy.maxStaleMs) void store.set(staleKey(key), JSON.stringify({ at, answer: encoded }), ttl + policy.maxStaleMs);
       return answer;
     } finally {
       // Written, or failed (never kept): either way other instances may go on.
       await this.#options.store.release?.(key);
     }
+  }
+
+  /** The last good answer in place of `failure`, with a STALE_DATA warning; `failure` itself when there is none. */
+  async #stale(source: MetricSource, key: string, failure: Error): Promise<CachedAggregate> {
+    const kept = await this.#options.store.get(staleKey(key)).catch(() => undefined);
+    const entry = kept === undefined ? undefined : readStale(kept);
+    if (!entry) throw failure;
+    this.#options.metrics.cacheLookups.inc({ source: source.id, result: 'stale' });
+    // Good for this request only: no freshness, so no whole response is kept from it.
+    return { groups: entry.groups, warnings: [staleWarning(source.id, failure, entry.at)] };
   }
 
   #count(source: MetricSource, result: 'hit' | 'miss' | 'coalesced' | 'revalidate'): void {
@@ -116,6 +141,17 @@ function decode(text: string): CachedAggregate | undefined {
     const entry = JSON.parse(text) as { groups?: AggregateGroup[] | null; freshUntil?: number };
     if (typeof entry.freshUntil !== 'number' || (entry.groups !== null && !Array.isArray(entry.groups))) return undefined;
     return { groups: entry.groups ?? undefined, freshUntil: entry.freshUntil };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The longer-lived copy written next to an answer: when it arrived, and the answer as kept. */
+function readStale(text: string): { at: number; groups: AggregateGroup[] | undefined } | undefined {
+  try {
+    const { at, answer } = JSON.parse(text) as { at: number; answer: string };
+    const decoded = typeof at === 'number' && typeof answer === 'string' ? decode(answer) : undefined;
+    return decoded ? { at, groups: decoded.groups } : undefined;
   } catch {
     return undefined;
   }

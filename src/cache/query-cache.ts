@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer, SourceWarning } from '../sources/source.js';
-import { isGatewayError } from '../core/errors.js';
+import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { AggregateCache } from './aggregate-cache.js';
 import { decodeAnswer, encodeAnswer, type CachedAnswer } from './answer-codec.js';
@@ -8,6 +7,7 @@ import { awaitHolder } from './claim-holder.js';
 import { DecodedAnswers } from './decoded-answers.js';
 import { queryCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
+import { isSourceFailure, staleKey, staleWarning } from './stale-answers.js';
 import type { CacheStore } from './store.js';
 import { cacheTtlMs, type CachePolicy } from './ttl.js';
 
@@ -149,7 +149,7 @@ export class QueryCache {
       const outcome = fresh.then(({ answers, at }): QueryResult | Promise<QueryResult> => {
         const answer = answers[j]!;
         if (!(answer instanceof Error)) return fresher(answer, at + ttl);
-        return policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer, ctx) : answer;
+        return policy.maxStaleMs && isSourceFailure(answer) ? this.#stale(source, key, answer) : answer;
       });
       const written = fresh.then(async ({ answers, at }) => {
         const answer = answers[j]!;
@@ -186,18 +186,14 @@ export class QueryCache {
   }
 
   /** The last good answer for a failed query, with a STALE_DATA warning; the failure when there is none. */
-  async #stale(source: MetricSource, key: string, failure: Error, ctx: QueryContext): Promise<QueryResult> {
+  async #stale(source: MetricSource, key: string, failure: Error): Promise<QueryResult> {
     const kept = await this.store.get(staleKey(key)).catch(() => undefined);
     if (kept === undefined) return failure;
     const { at, answer } = JSON.parse(kept) as { at: number; answer: string };
     const series = decodeAnswer(answer);
     // Served in place of a failure: good for this request only, never the base of a kept response.
     delete series.freshUntil;
-    const warning: SourceWarning = {
-      source: source.id,
-      code: 'STALE_DATA',
-      message: `${source.id} failed (${(failure as { code?: string }).code ?? 'error'}: ${failure.message}); this answer is the cached one from ${new Date(at).toISOString()}`,
-    };
+    const warning = staleWarning(source.id, failure, at);
     this.#metrics.cacheLookups.inc({ source: source.id, result: 'stale' });
     // The warning travels with the answer, so every request joined to this flight sees it.
     return Object.assign(series, { warnings: [...(series.warnings ?? []), warning] });
@@ -242,19 +238,9 @@ async function callSource(source: MetricSource, queries: readonly MetricQuery[],
   }
 }
 
-/** Failures a stale answer may stand in for: the source is down, slow or refusing, not the query wrong. */
-function isSourceFailure(answer: QueryResult): answer is Error {
-  if (!(answer instanceof Error) || !isGatewayError(answer)) return false;
-  return ['GATEWAY_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'CIRCUIT_BREAKER_OPEN', 'UPSTREAM_RATE_LIMITED'].includes(answer.code);
-}
-
 /** The adapter's answer as the cache hands it out; a copy, in case the adapter keeps its own. */
 function fresher(answer: SeriesAnswer, freshUntil: number): CachedAnswer {
   const kept: CachedAnswer = Object.assign([...answer], { freshUntil });
   if (answer.warnings) kept.warnings = answer.warnings;
   return kept;
-}
-
-function staleKey(key: string): string {
-  return `stale:${key}`;
 }

@@ -65,6 +65,7 @@ export class SeriesLoaders {
     const answer = await this.cache.aggregates.aggregate(source, this.identity, query, this.ctx);
     if (answer.freshUntil === undefined) this.#allCached = false;
     else this.#freshUntil = Math.min(this.#freshUntil, answer.freshUntil);
+    for (const warning of answer.warnings ?? []) this.ctx.warn?.(warning);
     return answer;
   }
 

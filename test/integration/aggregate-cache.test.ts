@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { argusFaults } from '../../src/emulators/argus/index.js';
+import { actionError, envelope } from '../../src/emulators/argus/envelope.js';
 import { gql } from '../helpers/gateway.js';
 import { startArgusGateway, window, type ArgusSetup } from '../helpers/argus.js';
 
@@ -67,5 +68,57 @@ describe('pushed-down aggregates through the query cache', () => {
     expect(answered.errors).toBeUndefined();
     expect(typeof answered.data!.aggregate[0].value).toBe('number');
     expect(aggregateCalls()).toBeGreaterThan(before);
+  });
+});
+
+describe('pushed-down aggregates with maxStaleMs', () => {
+  let stale: ArgusSetup;
+  const packages = (fn: string) =>
+    `{ aggregate(source: "argus", metric: "netstats.packages", function: ${fn}, groupBy: ["customer"], from: "${range.from}", to: "${range.to}") { labels { key value } value pushedDown } }`;
+
+  beforeAll(async () => {
+    stale = await startArgusGateway({
+      source: { cacheTtl: { open: '50ms', closed: '50ms' }, retries: 0, circuitBreaker: false, maxStaleMs: 60_000 },
+      config: { cache: { responses: false } },
+    });
+  });
+
+  afterAll(async () => {
+    await stale.close();
+  });
+
+  beforeEach(() => {
+    stale.argus.server.clearFaults();
+  });
+
+  it('serve the last good answer with a STALE_DATA warning while Argus fails, and fresh ones once it is back', async () => {
+    const fresh = await gql(stale.gateway, packages('SUM'));
+    expect(fresh.errors).toBeUndefined();
+    expect((fresh as { extensions?: unknown }).extensions).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 80)); // past the TTL
+    stale.argus.server.inject(argusFaults.unavailable({ times: 10, match: (request) => request.url.pathname === AGGREGATE }));
+    const served = (await gql(stale.gateway, packages('SUM'))) as { data: unknown; errors?: unknown; extensions: { warnings: Array<{ source: string; code: string; message: string }> } };
+    expect(served.errors).toBeUndefined();
+    expect(served.data).toEqual(fresh.data);
+    expect(served.extensions.warnings).toEqual([expect.objectContaining({ source: 'argus', code: 'STALE_DATA' })]);
+    expect(served.extensions.warnings[0]!.message).toContain('UPSTREAM_UNAVAILABLE');
+    expect(await stale.gateway.metrics.count(stale.gateway.metrics.cacheLookups, { source: 'argus', result: 'stale' })).toBe(1);
+    // Nothing kept for another aggregate: the failure stands.
+    expect((await gql(stale.gateway, packages('MAX'))).errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', source: 'argus' });
+
+    stale.argus.server.clearFaults();
+    const back = await gql(stale.gateway, packages('SUM'));
+    expect(back.errors).toBeUndefined();
+    expect((back as { extensions?: unknown }).extensions).toBeUndefined();
+  });
+
+  it('do not cover up a refused query with an old answer', async () => {
+    expect((await gql(stale.gateway, packages('SUM'))).errors).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 80)); // past the TTL; a stale copy is kept
+    // 412 is how Argus refuses a request it finds invalid: the query's fault, not the source's.
+    stale.argus.server.inject({ status: 412, body: envelope(412, null, { messages: [actionError('Invalid aggregation')] }), times: 10, match: (request) => request.url.pathname === AGGREGATE });
+    const refused = await gql(stale.gateway, packages('SUM'));
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UPSTREAM_BAD_REQUEST');
+    expect((refused as { extensions?: unknown }).extensions).toBeUndefined();
   });
 });
