@@ -15,11 +15,14 @@ import { validateConfig } from '../src/config/load.js';
 import { demoConfig } from '../src/config/demo.js';
 import { startDemoUpstreams } from '../src/emulators/demo.js';
 import { createGateway } from '../src/gateway.js';
+import { limitHeapGrowth } from '../src/heap-growth.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const SAMPLE_MS = 10_000;
 const MB = 1024 * 1024;
 
+// The gateway's process as src/main.ts sets it up.
+limitHeapGrowth();
 const upstreams = await startDemoUpstreams();
 const config = validateConfig({ ...demoConfig(upstreams.sources), port: 0, host: '127.0.0.1', limits: { rateLimit: false } }, 'soak', {});
 const gateway = await createGateway(config, { log: pino({ level: 'warn' }) });
