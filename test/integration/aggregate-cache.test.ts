@@ -97,7 +97,7 @@ describe('pushed-down aggregates with maxStaleMs', () => {
     expect((fresh as { extensions?: unknown }).extensions).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 80)); // past the TTL
     stale.argus.server.inject(argusFaults.unavailable({ times: 10, match: (request) => request.url.pathname === AGGREGATE }));
-    const served = (await gql(stale.gateway, packages('SUM'))) as { data: unknown; errors?: unknown; extensions: { warnings: Array<{ source: string; code: string; message: string }> } };
+    const served = (await gql(stale.gateway, packages('SUM'))) as unknown as { data: unknown; errors?: unknown; extensions: { warnings: Array<{ source: string; code: string; message: string }> } };
     expect(served.errors).toBeUndefined();
     expect(served.data).toEqual(fresh.data);
     expect(served.extensions.warnings).toEqual([expect.objectContaining({ source: 'argus', code: 'STALE_DATA' })]);
