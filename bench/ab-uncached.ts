@@ -10,6 +10,9 @@
  * under about 5 % are not real.
  *
  * Usage: AB_BASE=HEAD~1 npm run bench -- ab-uncached   (AB_ROUNDS=14, AB_N=3000 requests a turn)
+ *
+ * The same code under two configurations: AB_CONFIG_A / AB_CONFIG_B hold config keys for one build,
+ * e.g. `AB_CONFIG_A='{"upstreamThread":false}'`; with `taskset -c 0` in front, on one core.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

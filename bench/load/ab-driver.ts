@@ -27,14 +27,15 @@ const emulators = fork(`${dirA}/bench/load/emulators-process.js`, ['2'], { env: 
 const ready = await new Promise<EmulatorsReady>((resolve) => emulators.on('message', (message: { type: string }) => message.type === 'ready' && resolve(message as EmulatorsReady)));
 const { pino } = await import('pino');
 
-async function start(dir: string): Promise<Built> {
+/** `extra`: config keys for this build alone (AB_CONFIG_A, AB_CONFIG_B), e.g. `{"upstreamThread":false}`. */
+async function start(dir: string, extra: string | undefined): Promise<Built> {
   const { validateConfig } = await import(`${dir}/src/config/load.js`);
   const { createGateway } = await import(`${dir}/src/gateway.js`);
   const sources = ready.sources.map((source) => ({ ...source, cacheTtl: false }));
-  const config = validateConfig({ port: 0, host: '127.0.0.1', limits: { rateLimit: false }, sources }, 'ab', {});
+  const config = validateConfig({ port: 0, host: '127.0.0.1', limits: { rateLimit: false }, sources, ...JSON.parse(extra ?? '{}') }, 'ab', {});
   return createGateway(config, { log: pino({ level: 'silent' }) });
 }
-const builds = [await start(dirA), await start(dirB)];
+const builds = [await start(dirA, process.env.AB_CONFIG_A), await start(dirB, process.env.AB_CONFIG_B)];
 
 const hour = 3_600_000;
 const panelTo = Math.floor(Date.now() / hour) * hour - hour;
