@@ -10,7 +10,8 @@ import { UpstreamThread } from '../../src/sources/http/upstream-thread.js';
  */
 export async function startGateway(config: Partial<GatewayConfigInput> = {}): Promise<Gateway> {
   const validated = validateConfig(
-    { port: 0, host: '127.0.0.1', sources: [{ id: 'native', kind: 'native' }], ...config },
+    // The upstream thread whatever the machine's CPUs (its default): tests exercise the path that serves.
+    { port: 0, host: '127.0.0.1', sources: [{ id: 'native', kind: 'native' }], upstreamThread: true, ...config },
     'test configuration',
     {},
   );

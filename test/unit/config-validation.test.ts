@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatPath, interpolateEnv, type InterpolationProblem } from '../../src/config/interpolate.js';
 import { ConfigError, loadConfig, validateConfig } from '../../src/config/load.js';
+import { usableCpus } from '../../src/config/usable-cpus.js';
 
 const minimal = { sources: [{ id: 'native', kind: 'native' }] };
 
@@ -87,7 +88,7 @@ describe('validateConfig', () => {
         rateLimit: { requests: 6000, windowMs: 60_000 },
       },
       streams: { heartbeat: 12_000, pollInterval: 30_000, maxQueued: 1000 },
-      upstreamThread: true,
+      upstreamThread: usableCpus() >= 2,
       demo: false,
       sources: [{ id: 'native', kind: 'native' }],
     });
