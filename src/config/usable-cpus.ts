@@ -7,19 +7,54 @@ import { availableParallelism } from 'node:os';
  * the affinity does not show.
  */
 export function usableCpus(): number {
-  const quota = cgroupCpuQuota({
-    cpuMax: readIfThere('/sys/fs/cgroup/cpu.max'),
-    cfsQuotaUs: readIfThere('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'),
-    cfsPeriodUs: readIfThere('/sys/fs/cgroup/cpu/cpu.cfs_period_us'),
-  });
+  const quota = cgroupCpuQuota(cgroupCpuFiles(readIfThere('/proc/self/cgroup') ?? ''));
   return quota === undefined ? availableParallelism() : Math.min(availableParallelism(), quota);
+}
+
+/**
+ * The quota files of this process's own cgroup, as /proc/self/cgroup names it ("0::/path" under
+ * cgroup v2, "N:cpu,cpuacct:/path" under v1). In a container with its own cgroup namespace the
+ * path is "/", the mount's root; where the path is not under the mount (a container without that
+ * namespace sees its host's path), the mount's root is the container's own cgroup.
+ */
+export function cgroupCpuFiles(selfCgroup: string): CgroupCpuFiles {
+  const lines = selfCgroup.split('\n').map((line) => line.split(':'));
+  const v2 = lines.find(([, controllers]) => controllers === '')?.[2];
+  const v1 = lines.find(([, controllers]) => controllers?.split(',').includes('cpu'))?.[2];
+  for (const path of unique([v2, '/'])) {
+    const cpuMax = path === undefined ? undefined : readIfThere(`/sys/fs/cgroup${trimmed(path)}/cpu.max`);
+    if (cpuMax !== undefined) return { cpuMax };
+  }
+  for (const mount of ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct']) {
+    for (const path of unique([v1, '/'])) {
+      if (path === undefined) continue;
+      const cfsQuotaUs = readIfThere(`${mount}${trimmed(path)}/cpu.cfs_quota_us`);
+      const cfsPeriodUs = readIfThere(`${mount}${trimmed(path)}/cpu.cfs_period_us`);
+      if (cfsQuotaUs !== undefined && cfsPeriodUs !== undefined) return { cfsQuotaUs, cfsPeriodUs };
+    }
+  }
+  return {};
+}
+
+export interface CgroupCpuFiles {
+  cpuMax?: string | undefined;
+  cfsQuotaUs?: string | undefined;
+  cfsPeriodUs?: string | undefined;
+}
+
+function trimmed(path: string): string {
+  return path === '/' ? '' : path.replace(/\/$/, '');
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
 }
 
 /**
  * The CPU quota in CPUs, from cgroup v2's `cpu.max` ("max 100000" is none, "150000 100000" is 1.5)
  * or cgroup v1's quota and period (a quota of -1 is none); undefined when there is none.
  */
-export function cgroupCpuQuota(files: { cpuMax?: string | undefined; cfsQuotaUs?: string | undefined; cfsPeriodUs?: string | undefined }): number | undefined {
+export function cgroupCpuQuota(files: CgroupCpuFiles): number | undefined {
   if (files.cpuMax !== undefined) {
     const [quota, period = '100000'] = files.cpuMax.trim().split(/\s+/);
     return quota === 'max' ? undefined : share(Number(quota), Number(period));
