@@ -18,9 +18,13 @@ export function usableCpus(): number {
  * namespace sees its host's path), the mount's root is the container's own cgroup.
  */
 export function cgroupCpuFiles(selfCgroup: string): CgroupCpuFiles {
-  const lines = selfCgroup.split('\n').map((line) => line.split(':'));
-  const v2 = lines.find(([, controllers]) => controllers === '')?.[2];
-  const v1 = lines.find(([, controllers]) => controllers?.split(',').includes('cpu'))?.[2];
+  // "id:controllers:path"; the path itself may hold colons.
+  const lines = selfCgroup.split('\n').map((line) => {
+    const [, controllers, ...path] = line.split(':');
+    return { controllers, path: path.join(':') };
+  });
+  const v2 = lines.find(({ controllers }) => controllers === '')?.path;
+  const v1 = lines.find(({ controllers }) => controllers?.split(',').includes('cpu'))?.path;
   for (const path of unique([v2, '/'])) {
     const cpuMax = path === undefined ? undefined : readIfThere(`/sys/fs/cgroup${trimmed(path)}/cpu.max`);
     if (cpuMax !== undefined) return { cpuMax };
