@@ -123,6 +123,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const cache = new QueryCache({
     store,
     metrics,
+    flightMs: config.cache.claimLease,
     policyFor: (source) => (source.capabilities.cacheable ? policies.get(source.id) : undefined),
   });
 

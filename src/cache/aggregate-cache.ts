@@ -1,7 +1,7 @@
 import type { AggregateGroup } from '../core/aggregate.js';
 import type { AggregateQuery, MetricSource, QueryContext, SourceWarning } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
-import { awaitHolder } from './claim-holder.js';
+import { awaitHolder, holdClaims } from './claim-holder.js';
 import { aggregateCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
 import { isSourceFailure, staleKey, staleWarning } from './stale-answers.js';
@@ -28,7 +28,7 @@ export interface AggregateCacheOptions {
   now: () => number;
   /** Context for refreshes that belong to no request (stale while revalidate). */
   detached: (ctx: QueryContext) => QueryContext;
-  /** With a shared store: how long one instance's fetch holds a key against the others (see QueryCache). */
+  /** With a shared store: how long a claim on a key lasts unless its holder renews it (see QueryCache). */
   flightMs: number;
 }
 
@@ -88,7 +88,7 @@ export class AggregateCache {
 
   /** Another instance holds `key`: its answer is read from the store, or this one asks when it lets go or takes too long. */
   async #fromElsewhere(source: MetricSource, key: string, query: AggregateQuery, ctx: QueryContext, policy: CachePolicy): Promise<CachedAggregate> {
-    const kept = await awaitHolder(this.#options.store, key, this.#options.flightMs, this.#options.now, ctx.signal);
+    const kept = await awaitHolder(this.#options.store, key, this.#options.flightMs, ctx.signal);
     return (kept !== undefined ? decode(kept) : undefined) ?? this.#fetch(source, key, query, ctx, policy);
   }
 
@@ -97,15 +97,19 @@ export class AggregateCache {
    * `maxStaleMs`, a longer-lived copy is kept too, and stands in when the source fails.
    */
   async #fetch(source: MetricSource, key: string, query: AggregateQuery, ctx: QueryContext, policy: CachePolicy): Promise<CachedAggregate> {
-    const { store, now } = this.#options;
+    const { store, now, flightMs } = this.#options;
     try {
       const asked = now();
       let groups: AggregateGroup[] | undefined;
+      // Other instances wait on this key for as long as the call runs, however long the vendor takes.
+      const stopHolding = holdClaims(store, [key], flightMs);
       try {
         groups = await source.aggregate!(query, ctx);
       } catch (failure) {
         if (policy.maxStaleMs && isSourceFailure(failure)) return await this.#stale(source, key, failure);
         throw failure;
+      } finally {
+        stopHolding();
       }
       const at = now();
       const answer: CachedAggregate = { groups, freshUntil: at + cacheTtlMs(query.range, asked, policy) };

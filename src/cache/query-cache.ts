@@ -3,7 +3,7 @@ import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { AggregateCache } from './aggregate-cache.js';
 import { decodeAnswer, encodeAnswer, type CachedAnswer } from './answer-codec.js';
-import { awaitHolder } from './claim-holder.js';
+import { awaitHolder, holdClaims } from './claim-holder.js';
 import { DecodedAnswers } from './decoded-answers.js';
 import { queryCacheKey } from './keys.js';
 import { SingleFlight } from './single-flight.js';
@@ -18,8 +18,9 @@ export interface QueryCacheOptions {
   policyFor: (source: MetricSource) => CachePolicy | undefined;
   now?: () => number;
   /**
-   * With a shared store: how long one instance's fetch holds a key against the others, and how
-   * long another instance waits for its answer before asking itself. @default 10000
+   * With a shared store: how long one instance's claim on a key lasts unless renewed. The holder
+   * renews it while its call runs; a claim left unrenewed (its holder gone or stuck) lapses within
+   * this, and another instance asks. @default 10000
    */
   flightMs?: number;
 }
@@ -144,6 +145,9 @@ export class QueryCache {
     // An answer is fresh for its TTL from when it arrived, as its store entry lives: a refresh
     // never goes out sooner than a TTL after the upstream answered the previous one.
     const fresh = call.then((answers) => ({ answers, at: this.#now() }));
+    // Other instances wait on these keys for as long as this call runs, however long the vendor takes.
+    const stopHolding = holdClaims(this.store, fetches.map((fetch) => fetch.key), this.#flightMs);
+    fresh.then(stopHolding, stopHolding);
     return fetches.map(({ key, query, settle }, j) => {
       const ttl = cacheTtlMs(query.range, now, policy);
       const outcome = fresh.then(({ answers, at }): QueryResult | Promise<QueryResult> => {
@@ -177,7 +181,7 @@ export class QueryCache {
   async #fromElsewhere(source: MetricSource, key: string, query: MetricQuery, ctx: QueryContext, policy: CachePolicy): Promise<QueryResult> {
     let kept: string | undefined;
     try {
-      kept = await awaitHolder(this.store, key, this.#flightMs, this.#now, ctx.signal);
+      kept = await awaitHolder(this.store, key, this.#flightMs, ctx.signal);
     } catch (reason) {
       return reason instanceof Error ? reason : new Error(String(reason));
     }

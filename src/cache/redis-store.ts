@@ -17,7 +17,7 @@ export interface RedisStoreOptions {
   backoffMs?: number;
   log: Logger;
   /** Called for every failed command (metrics). */
-  onError?: (operation: 'get' | 'set' | 'claim' | 'release') => void;
+  onError?: (operation: 'get' | 'set' | 'claim' | 'release' | 'extend') => void;
 }
 
 /**
@@ -32,7 +32,7 @@ export class RedisStore implements CacheStore {
   readonly #timeoutMs: number;
   readonly #backoffMs: number;
   readonly #log: Logger;
-  readonly #onError: ((operation: 'get' | 'set' | 'claim' | 'release') => void) | undefined;
+  readonly #onError: ((operation: 'get' | 'set' | 'claim' | 'release' | 'extend') => void) | undefined;
   /** Whose claims are whose: only this instance's own claim is released by it. */
   readonly #owner = randomUUID();
   #skipUntil = 0;
@@ -103,6 +103,16 @@ export class RedisStore implements CacheStore {
     }
   }
 
+  async extend(key: string, ttlMs: number): Promise<void> {
+    if (!this.#usable()) return;
+    try {
+      await this.#bounded(this.#redis.eval(EXTEND_OWN, 1, flightKey(key), this.#owner, Math.max(1, Math.round(ttlMs))));
+    } catch (error) {
+      this.#failed(error as Error);
+      this.#onError?.('extend');
+    }
+  }
+
   health(): CacheHealth {
     const healthy = this.#redis.status === 'ready' && this.#lastError === undefined;
     const out: CacheHealth = { kind: 'redis', healthy };
@@ -141,6 +151,9 @@ export class RedisStore implements CacheStore {
 
 /** Deletes a claim only when it is still the caller's: one that expired and was taken by another instance stays. */
 const RELEASE_OWN = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+
+/** Renews a claim only while it is still the caller's. */
+const EXTEND_OWN = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0";
 
 function flightKey(key: string): string {
   return `flight:${key}`;

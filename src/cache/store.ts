@@ -17,6 +17,8 @@ export interface CacheStore {
   claim?(key: string, ttlMs: number): Promise<boolean>;
   /** Lets this instance's claim on `key` go (its answer is written, or the fetch failed). */
   release?(key: string): Promise<void>;
+  /** Keeps this instance's claim on `key` for `ttlMs` more, if it still holds it (a fetch still running). */
+  extend?(key: string, ttlMs: number): Promise<void>;
   health(): CacheHealth;
   close(): Promise<void>;
 }

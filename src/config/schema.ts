@@ -100,6 +100,12 @@ export const configSchema = z.strictObject({
          */
         staleWhileRevalidate: durationOrOff.default(0),
         /**
+         * With Redis: how long one instance's claim on a key it is fetching lasts unless renewed.
+         * The holder renews it while its call runs; the others wait for its answer, and ask
+         * themselves once a claim lapses (its holder gone or stuck). @default 10s
+         */
+        claimLease: duration.default(10_000),
+        /**
          * Whole responses kept in process (src/cache/response-cache.ts); `false` turns it off.
          * `maxAge` defaults to `openTtl`.
          */

@@ -48,6 +48,24 @@ describe('single flight across instances sharing Redis', () => {
     expect(emulator.count('/metricdata') - before).toBe(1);
   });
 
+  it('waits for a holder whose vendor call outlasts the claim lease: the holder renews it in Redis', async () => {
+    // The appliance takes 300 ms; a claim lasts 100 ms unless renewed.
+    const config = { redis: { url: inject('redisUrl'), keyPrefix: prefix }, cache: { responses: false as const, claimLease: '100ms' }, sources: [source(emulator.url)] };
+    const [c, d] = await Promise.all([startGateway(config), startGateway(config)]);
+    try {
+      const query = freshQuery();
+      const before = emulator.count('/metricdata');
+      const first = gql(c, query);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = await gql(d, query);
+      expect((await first).errors).toBeUndefined();
+      expect(second).toEqual(await first);
+      expect(emulator.count('/metricdata') - before).toBe(1);
+    } finally {
+      await Promise.all([c.close(), d.close()]);
+    }
+  });
+
   it('lets the waiting instance ask itself when the one holding the key fails', async () => {
     const query = freshQuery();
     const before = emulator.count('/metricdata');

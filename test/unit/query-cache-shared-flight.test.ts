@@ -19,6 +19,11 @@ class SharedStore extends MemoryStore {
   async release(key: string): Promise<void> {
     this.claims.delete(key);
   }
+  /** As Redis's PEXPIRE: a claim already lapsed stays lapsed. (The store cannot tell instances apart; callers only renew their own.) */
+  async extend(key: string, ttlMs: number): Promise<void> {
+    const until = this.claims.get(key);
+    if (until !== undefined && until > Date.now()) this.claims.set(key, Date.now() + ttlMs);
+  }
 }
 
 function source(answerMs: number) {
@@ -61,11 +66,22 @@ describe('QueryCache single flight across instances', () => {
     expect(store.claims.size).toBe(0);
   });
 
-  it('asks itself once the holder has taken longer than flightMs', async () => {
+  it('waits for a holder whose call outlasts flightMs: the holder renews its claim while it asks', async () => {
+    const store = new SharedStore();
+    const [one, two] = [cacheOn(store, { flightMs: 100 }), cacheOn(store, { flightMs: 100 })];
+    const upstream = source(350);
+    const [first, second] = await Promise.all([one.query(upstream as MetricSource, '', [query], ctx), sleep(20).then(() => two.query(upstream as MetricSource, '', [query], ctx))]);
+    expect(valueOf(first[0])).toBe(1);
+    expect(valueOf(second[0])).toBe(1);
+    expect(upstream.calls).toBe(1);
+    expect(store.claims.size).toBe(0);
+  });
+
+  it('asks itself once a holder stops renewing its claim (gone or stuck)', async () => {
     const store = new SharedStore();
     const upstream = source(10);
-    // A holder that never answers: its claim stands for the whole flight window.
-    await store.claim(queryCacheKey('src', '', query), 10_000);
+    // A holder that died after claiming: nothing renews its claim, which lapses after flightMs.
+    await store.claim(queryCacheKey('src', '', query), 150);
     const started = Date.now();
     const [answer] = await cacheOn(store, { flightMs: 150 }).query(upstream as MetricSource, '', [query], ctx);
     expect(valueOf(answer)).toBe(1);
