@@ -55,21 +55,13 @@ const cacheOn = (store: SharedStore, options: { flightMs?: number; staleWhileRev
 const valueOf = (answer: QueryResult | undefined) => (answer as Array<{ values: number[] }>)[0]!.values[0];
 
 describe('QueryCache single flight across instances', () => {
-  it('waits for the instance holding the key and reads its answer from the store', async () => {
+  it.each([
+    ['waits for the instance holding the key and reads its answer from the store', { flightMs: 10_000, answerMs: 100 }],
+    ['waits for a holder whose call outlasts flightMs: the holder renews its claim while it asks', { flightMs: 100, answerMs: 350 }],
+  ])('%s', async (_, { flightMs, answerMs }) => {
     const store = new SharedStore();
-    const [one, two] = [cacheOn(store), cacheOn(store)];
-    const upstream = source(100);
-    const [first, second] = await Promise.all([one.query(upstream as MetricSource, '', [query], ctx), sleep(20).then(() => two.query(upstream as MetricSource, '', [query], ctx))]);
-    expect(valueOf(first[0])).toBe(1);
-    expect(valueOf(second[0])).toBe(1);
-    expect(upstream.calls).toBe(1);
-    expect(store.claims.size).toBe(0);
-  });
-
-  it('waits for a holder whose call outlasts flightMs: the holder renews its claim while it asks', async () => {
-    const store = new SharedStore();
-    const [one, two] = [cacheOn(store, { flightMs: 100 }), cacheOn(store, { flightMs: 100 })];
-    const upstream = source(350);
+    const [one, two] = [cacheOn(store, { flightMs }), cacheOn(store, { flightMs })];
+    const upstream = source(answerMs);
     const [first, second] = await Promise.all([one.query(upstream as MetricSource, '', [query], ctx), sleep(20).then(() => two.query(upstream as MetricSource, '', [query], ctx))]);
     expect(valueOf(first[0])).toBe(1);
     expect(valueOf(second[0])).toBe(1);
