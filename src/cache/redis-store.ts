@@ -3,6 +3,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CacheHealth, CacheStore } from './store.js';
 
+/** The store's commands, as failures are counted (gateway_cache_errors_total{operation}). */
+export type StoreOperation = 'get' | 'set' | 'claim' | 'release' | 'extend';
+
 export interface RedisStoreOptions {
   url: string;
   /** Prefix for every key this gateway writes. @default "mg:" */
@@ -17,7 +20,7 @@ export interface RedisStoreOptions {
   backoffMs?: number;
   log: Logger;
   /** Called for every failed command (metrics). */
-  onError?: (operation: 'get' | 'set' | 'claim' | 'release' | 'extend') => void;
+  onError?: (operation: StoreOperation) => void;
 }
 
 /**
@@ -32,7 +35,7 @@ export class RedisStore implements CacheStore {
   readonly #timeoutMs: number;
   readonly #backoffMs: number;
   readonly #log: Logger;
-  readonly #onError: ((operation: 'get' | 'set' | 'claim' | 'release' | 'extend') => void) | undefined;
+  readonly #onError: ((operation: StoreOperation) => void) | undefined;
   /** Whose claims are whose: only this instance's own claim is released by it. */
   readonly #owner = randomUUID();
   #skipUntil = 0;

@@ -63,6 +63,17 @@ function clientOn(thread: UpstreamThread, baseUrl = base): UpstreamClient {
   return new UpstreamClient({ source: 'up', baseUrl, retries: 0, timeoutMs: 5000, log, transport: thread });
 }
 
+/** Runs `test` with a client whose calls go through `thread`, then closes both. */
+async function withClient(thread: UpstreamThread, test: (client: UpstreamClient) => Promise<void>, baseUrl = base): Promise<void> {
+  const client = clientOn(thread, baseUrl);
+  try {
+    await test(client);
+  } finally {
+    await client.close();
+    await thread.close();
+  }
+}
+
 /** A thread already started, as the gateway has it before it listens. */
 async function startedThread(): Promise<UpstreamThread> {
   const thread = new UpstreamThread({ log });
@@ -78,20 +89,18 @@ describe('the upstream thread', () => {
     await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
     const port = (spare.address() as AddressInfo).port;
     await new Promise((resolve) => spare.close(resolve));
-    const client = clientOn(thread, `http://127.0.0.1:${port}`);
-    try {
-      const failure = await client.request({ path: '/' }).catch((error: unknown) => error);
-      expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'up could not be reached (ECONNREFUSED)' });
-    } finally {
-      await client.close();
-      await thread.close();
-    }
+    await withClient(
+      thread,
+      async (client) => {
+        const failure = await client.request({ path: '/' }).catch((error: unknown) => error);
+        expect(failure).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'up could not be reached (ECONNREFUSED)' });
+      },
+      `http://127.0.0.1:${port}`,
+    );
   });
 
   it('closes the upstream connection when the caller goes away', async () => {
-    const thread = await startedThread();
-    const client = clientOn(thread);
-    try {
+    await withClient(await startedThread(), async (client) => {
       const caller = new AbortController();
       const call = client.request({ path: '/stall', signal: caller.signal }).catch((error: unknown) => error);
       await expect.poll(() => stalledOpen).toBe(1);
@@ -99,16 +108,12 @@ describe('the upstream thread', () => {
       expect(((await call) as Error).message).toBe('client left');
       // The abort crossed to the thread, and undici dropped the request there.
       await expect.poll(() => stalledOpen).toBe(0);
-    } finally {
-      await client.close();
-      await thread.close();
-    }
+    });
   });
 
   it('fails the calls in flight when the thread dies, and the next call starts a new thread', async () => {
     const thread = await startedThread();
-    const client = clientOn(thread);
-    try {
+    await withClient(thread, async (client) => {
       const first = thread.worker!;
       const call = client.request({ path: '/stall' }).catch((error: unknown) => error);
       await expect.poll(() => stalledOpen).toBe(1);
@@ -121,16 +126,11 @@ describe('the upstream thread', () => {
       const answer = await client.request({ path: '/ok' });
       expect(answer.json()).toEqual({ ok: true });
       expect(thread.worker).not.toBe(first);
-    } finally {
-      await client.close();
-      await thread.close();
-    }
+    });
   });
 
   it('reads an answer with the decoder asked for, and hands over the text of one it cannot read', async () => {
-    const thread = new UpstreamThread({ log });
-    const client = clientOn(thread);
-    try {
+    await withClient(new UpstreamThread({ log }), async (client) => {
       const read = await client.request({ path: '/metricdata', decode: 'darktrace.metricdata' });
       expect(THREAD_DECODERS['darktrace.metricdata'].unpack(read.decoded)).toEqual(parseMetricData('darktrace', METRIC_DATA));
       expect(read.text).toBe('');
@@ -140,10 +140,7 @@ describe('the upstream thread', () => {
       const plain = await client.request({ path: '/metricdata' });
       expect(plain.decoded).toBeUndefined();
       expect(plain.json()).toEqual(METRIC_DATA);
-    } finally {
-      await client.close();
-      await thread.close();
-    }
+    });
   });
 
   it('lets calls in flight finish when it closes, and refuses new ones', async () => {
