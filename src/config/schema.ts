@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { parseDuration, DURATION_FORMS } from '../core/duration.js';
 import { nativeSourceOptions } from '../sources/native/config.js';
-import { darktraceSourceSchema } from '../sources/darktrace/config.js';
-import { argusSourceSchema } from '../sources/argus/config.js';
-import { dynatraceSourceSchema } from '../sources/dynatrace/config.js';
+import { DARKTRACE_TIMEOUT_MS, darktraceSourceSchema } from '../sources/darktrace/config.js';
+import { ARGUS_TIMEOUT_MS, argusSourceSchema } from '../sources/argus/config.js';
+import { DYNATRACE_TIMEOUT_MS, dynatraceSourceSchema } from '../sources/dynatrace/config.js';
 import { authSchema } from '../auth/config.js';
 import { limitsSchema } from '../limits/config.js';
 import { sourceResilienceOptions } from '../resilience/config.js';
+import { effectiveTimeoutMs, SOURCE_TIMEOUT_SHARE } from '../resilience/source-timeout.js';
 import { usableCpus } from './usable-cpus.js';
 
 /**
@@ -47,7 +48,10 @@ const cacheTtl = z.union([
 /** Settings every source kind shares; kinds spread this into their own schema. */
 export const sourceBase = {
   id: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,62}$/, 'must start with a letter and use letters, digits, _ or -'),
-  /** Whole-call timeout for one upstream request. */
+  /**
+   * Whole-call timeout for one upstream request: every attempt, retry and wait of it. Must be
+   * below requestDeadlineMs. @default the kind's default (20000), or 80% of requestDeadlineMs when that is less
+   */
   timeoutMs: positiveInt.optional(),
   /** Retries for idempotent reads that failed with a retryable error. */
   retries: z.number().int().min(0).max(5).optional(),
@@ -71,6 +75,9 @@ export const nativeSourceSchema = z.strictObject({
 export const sourceSchema = z.discriminatedUnion('kind', [nativeSourceSchema, darktraceSourceSchema(sourceBase), argusSourceSchema(sourceBase), dynatraceSourceSchema(sourceBase)]);
 
 export const SOURCE_KINDS_CONFIGURABLE = sourceSchema.options.map((option) => option.shape.kind.value);
+
+/** Each remote kind's `timeoutMs` when none is set (capped by the request deadline: src/resilience/source-timeout.ts). */
+const KIND_TIMEOUT_MS = { darktrace: DARKTRACE_TIMEOUT_MS, argus: ARGUS_TIMEOUT_MS, dynatrace: DYNATRACE_TIMEOUT_MS } as const;
 
 export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(4000),
@@ -124,7 +131,8 @@ export const configSchema = z.strictObject({
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
     /**
      * Longest one GraphQL request waits for its sources; a source still busy then fails its fields
-     * with GATEWAY_TIMEOUT and the others' answers go out. Each source's timeoutMs must be below it.
+     * with GATEWAY_TIMEOUT and the others' answers go out. Each source's timeoutMs must be below it;
+     * an unset one is derived to be (src/resilience/source-timeout.ts).
      * @default 25000
      */
     requestDeadlineMs: positiveInt.default(25_000),
@@ -157,12 +165,26 @@ export const configSchema = z.strictObject({
   })
   .superRefine((config, ctx) => {
     // A source allowed to take longer than the request would hold every other source's answers.
+    // Effective values are compared, defaults included; a derived default is below by construction
+    // unless requestDeadlineMs leaves no room at all.
     config.sources.forEach((source, i) => {
-      if (source.timeoutMs !== undefined && source.timeoutMs >= config.requestDeadlineMs) {
-        ctx.addIssue({ code: 'custom', path: ['sources', i, 'timeoutMs'], message: `must be below requestDeadlineMs (${config.requestDeadlineMs}); got ${source.timeoutMs}` });
-      }
+      const timeoutMs = source.kind === 'native' ? source.timeoutMs : effectiveTimeoutMs(source.timeoutMs, KIND_TIMEOUT_MS[source.kind], config.requestDeadlineMs);
+      if (timeoutMs === undefined || timeoutMs < config.requestDeadlineMs) return;
+      const got = source.timeoutMs !== undefined ? `got ${source.timeoutMs}` : `got ${timeoutMs} by default`;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sources', i, 'timeoutMs'],
+        message: `must be below requestDeadlineMs (${config.requestDeadlineMs}); ${got}. Left unset, it is ${SOURCE_TIMEOUT_SHARE * 100}% of requestDeadlineMs, at most the kind's default`,
+      });
     });
-  });
+  })
+  // Remote sources get their effective timeout here, so every part of the gateway reads the same value.
+  .transform((config) => ({
+    ...config,
+    sources: config.sources.map((source) =>
+      source.kind === 'native' ? source : { ...source, timeoutMs: effectiveTimeoutMs(source.timeoutMs, KIND_TIMEOUT_MS[source.kind], config.requestDeadlineMs) },
+    ),
+  }));
 
 export type GatewayConfig = z.output<typeof configSchema>;
 export type GatewayConfigInput = z.input<typeof configSchema>;

@@ -11,12 +11,13 @@ export interface TimedSignal {
   done(): void;
 }
 
-export function timedSignal(ms: number, parent?: AbortSignal): TimedSignal {
+/** `statedMs`: the limit named in the abort reason, when `ms` is what is left of it. */
+export function timedSignal(ms: number, parent?: AbortSignal, statedMs = ms): TimedSignal {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError'));
+    controller.abort(new DOMException(`timed out after ${statedMs} ms`, 'TimeoutError'));
   }, ms);
   const onParentAbort = () => controller.abort(parent!.reason);
   if (parent?.aborted) onParentAbort();

@@ -118,8 +118,11 @@ export interface MetricSource {
    */
   query(queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]>;
   health(): Promise<SourceHealth>;
-  /** `scope.tenantId`: list only what that tenant can see (sources with per-tenant data). */
-  listMetrics?(search: string | undefined, scope?: { tenantId?: string | undefined }): Promise<MetricDescriptor[]>;
+  /**
+   * `scope.tenantId`: list only what that tenant can see (sources with per-tenant data).
+   * `scope.signal`: the asking request's; a list read upstream stops being waited for when it aborts.
+   */
+  listMetrics?(search: string | undefined, scope?: { tenantId?: string | undefined; signal?: AbortSignal | undefined }): Promise<MetricDescriptor[]>;
   /**
    * Push-down aggregation. Resolves to undefined when this particular aggregation is beyond what
    * the upstream can compute; the gateway then computes it from `query()` results, and both ways

@@ -12,11 +12,11 @@ export const sourceResolvers: Resolvers = {
         if (args.source != null) {
           const source = ctx.registry.get(args.source);
           if (!source.listMetrics) return [];
-          return source.listMetrics(search, { tenantId: ctx.caller.tenant });
+          return source.listMetrics(search, { tenantId: ctx.caller.tenant, signal: ctx.deadline.signal });
         }
         // Every source at once: one failing source adds an error but keeps the others' answers.
         const answers = await Promise.allSettled(
-          ctx.registry.list().map((source) => source.listMetrics?.(search, { tenantId: ctx.caller.tenant }) ?? Promise.resolve([])),
+          ctx.registry.list().map((source) => source.listMetrics?.(search, { tenantId: ctx.caller.tenant, signal: ctx.deadline.signal }) ?? Promise.resolve([])),
         );
         const out: MetricDescriptor[] = [];
         answers.forEach((answer, i) => {

@@ -3,6 +3,7 @@ import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { UpstreamTransport } from '../http/transport.js';
 import { UpstreamClient } from '../http/client.js';
+import { ARGUS_TIMEOUT_MS } from './config.js';
 import { argusErrorFor, argusRetryAfterMs, unwrap, type ArgusEnvelope } from './envelope.js';
 
 export interface ArgusClientOptions {
@@ -42,7 +43,7 @@ export class ArgusClient {
 
   constructor(options: ArgusClientOptions) {
     this.sourceId = options.source;
-    const deadlineMs = options.timeoutMs ?? 30_000;
+    const deadlineMs = options.timeoutMs ?? ARGUS_TIMEOUT_MS;
     this.#http = new UpstreamClient({
       source: options.source,
       baseUrl: options.url,

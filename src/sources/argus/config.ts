@@ -58,6 +58,9 @@ export const descriptorSchema = z
 
 export type ArgusDescriptorConfig = z.output<typeof descriptorSchema>;
 
+/** An Argus source's `timeoutMs` when the config sets none; below the default request deadline (src/resilience/source-timeout.ts). */
+export const ARGUS_TIMEOUT_MS = 20_000;
+
 export function argusSourceSchema(base: typeof SourceBase) {
   return z
     .strictObject({

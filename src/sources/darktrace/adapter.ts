@@ -68,7 +68,8 @@ export class DarktraceSource implements MetricSource {
     });
     if (requests.every((request) => request === undefined)) return results as QueryResult[];
 
-    const known = await this.#knownMetrics(ctx.log);
+    const known = await this.#knownMetrics(ctx);
+    if (known instanceof Error) return Array.from(results, (result) => result ?? known);
     if (known) {
       requests.forEach((request, i) => {
         const unknown = request?.metrics.find((metric) => !known.has(metric));
@@ -88,9 +89,9 @@ export class DarktraceSource implements MetricSource {
     return results as QueryResult[];
   }
 
-  async listMetrics(search: string | undefined): Promise<MetricDescriptor[]> {
+  async listMetrics(search: string | undefined, scope: { signal?: AbortSignal | undefined } = {}): Promise<MetricDescriptor[]> {
     const needle = search?.trim().toLowerCase();
-    return [...(await this.#descriptors.get()).values()]
+    return [...(await this.#descriptors.get(scope.signal)).values()]
       .filter((info) => !needle || info.name.toLowerCase().includes(needle) || info.label?.toLowerCase().includes(needle))
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((info) => {
@@ -115,12 +116,17 @@ export class DarktraceSource implements MetricSource {
     return this.#client.close();
   }
 
-  /** The metric list for units and name checks; without it queries still go out, unchecked. */
-  async #knownMetrics(log: Logger): Promise<Map<string, DarktraceMetricInfo> | undefined> {
+  /**
+   * The metric list for units and name checks; without it queries still go out, unchecked. The
+   * request's deadline passing while it waits for the list is the request's failure (an Error),
+   * not the list's: nothing more goes out for it.
+   */
+  async #knownMetrics(ctx: QueryContext): Promise<Map<string, DarktraceMetricInfo> | Error | undefined> {
     try {
-      return await this.#descriptors.get();
+      return await this.#descriptors.get(ctx.signal);
     } catch (error) {
-      log.warn({ source: this.id, err: error }, 'darktrace metric list unavailable; querying without units or name checks');
+      if (ctx.signal?.aborted) return asError(error);
+      ctx.log.warn({ source: this.id, err: error }, 'darktrace metric list unavailable; querying without units or name checks');
       return undefined;
     }
   }

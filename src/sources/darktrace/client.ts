@@ -4,6 +4,7 @@ import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { UpstreamTransport } from '../http/transport.js';
 import { UpstreamClient } from '../http/client.js';
 import { THREAD_DECODERS, type DecoderName } from '../thread-decoders.js';
+import { DARKTRACE_TIMEOUT_MS } from './config.js';
 import { darktraceErrorFor, describeDarktraceError } from './errors.js';
 import { pathWithQuery, type QueryParam } from './params.js';
 import { signedHeaders, type DarktraceCredentials } from './sign.js';
@@ -16,7 +17,7 @@ export interface DarktraceClientOptions {
   verifyTls?: boolean;
   /** PEM CA to trust for this appliance. */
   ca?: string;
-  /** Whole-call deadline, retries included. @default 30000 */
+  /** Whole-call deadline, retries included. @default 20000 (DARKTRACE_TIMEOUT_MS) */
   timeoutMs?: number;
   /** @default 2 */
   retries?: number;
@@ -46,7 +47,7 @@ export class DarktraceClient {
   readonly #credentials: DarktraceCredentials;
 
   constructor(options: DarktraceClientOptions) {
-    const deadlineMs = options.timeoutMs ?? 30_000;
+    const deadlineMs = options.timeoutMs ?? DARKTRACE_TIMEOUT_MS;
     this.#credentials = options.credentials;
     this.#http = new UpstreamClient({
       source: options.source,

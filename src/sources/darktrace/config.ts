@@ -10,6 +10,13 @@ import { isReadablePem } from '../http/pem-file.js';
  * src/config/schema.ts imports this file to build its list of kinds: importing back would be a
  * cycle that ESM (and vitest's module runner in particular) resolves with uninitialised bindings.
  */
+/**
+ * An appliance's `timeoutMs` when the config sets none, and requestDeadlineMs leaves room for it
+ * (src/resilience/source-timeout.ts): below the default request deadline (25 s), so a hung
+ * appliance fails its own fields before the request must give up on it.
+ */
+export const DARKTRACE_TIMEOUT_MS = 20_000;
+
 export function darktraceSourceSchema(base: typeof SourceBase) {
   return z
     .strictObject({

@@ -1,5 +1,6 @@
 import { UpstreamUnavailableError } from '../../core/errors.js';
 import { SingleFlight } from '../../cache/single-flight.js';
+import { waitWithin } from '../../resilience/wait-within.js';
 
 /**
  * The appliance's metric list from GET /metrics: system names, readable labels and units. Read
@@ -41,8 +42,16 @@ export class DescriptorCache {
    * an older list is better than none (names and units rarely change); with no list at all the
    * error comes back, and for `FAILURE_HOLD_MS` it comes back at once instead of every query
    * waiting on a broken /metrics (with its retries) again.
+   *
+   * The read is shared and bound only by the source's own timeout; `signal` (the asking request's)
+   * bounds how long this caller waits for it, so a request that joins a read another began still
+   * leaves at its own deadline.
    */
-  get(): Promise<Map<string, DarktraceMetricInfo>> {
+  get(signal?: AbortSignal): Promise<Map<string, DarktraceMetricInfo>> {
+    return waitWithin(this.#get(), signal, this.source);
+  }
+
+  #get(): Promise<Map<string, DarktraceMetricInfo>> {
     const cached = this.#cached;
     if (cached && this.now() - cached.at < this.ttlMs) return Promise.resolve(cached.byName);
     if (this.#failed && this.now() - this.#failed.at < FAILURE_HOLD_MS) {

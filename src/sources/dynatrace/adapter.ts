@@ -167,7 +167,7 @@ export class DynatraceSource implements MetricSource {
    */
   async aggregate(query: AggregateQuery, ctx: QueryContext): Promise<AggregateGroup[] | undefined> {
     await this.#ready;
-    const prepared = await this.#prepareAggregate(query);
+    const prepared = await this.#prepareAggregate(query, ctx);
     if ('unsupported' in prepared) {
       ctx.log.debug({ source: this.id, metric: query.metric, fn: query.fn, reason: prepared.unsupported }, 'aggregate not pushed down to Dynatrace');
       return undefined;
@@ -223,10 +223,10 @@ export class DynatraceSource implements MetricSource {
     return { healthy, message: parts.join('; ') };
   }
 
-  async listMetrics(search: string | undefined): Promise<MetricDescriptor[]> {
+  async listMetrics(search: string | undefined, scope: { signal?: AbortSignal | undefined } = {}): Promise<MetricDescriptor[]> {
     const byName = new Map<string, MetricDescriptor>();
     if (this.#catalogue) {
-      for (const descriptor of (await this.#catalogue.all()).values()) {
+      for (const descriptor of (await this.#catalogue.all(scope.signal)).values()) {
         const entry = this.#describe(descriptor);
         byName.set(entry.name, entry);
       }
@@ -304,6 +304,7 @@ export class DynatraceSource implements MetricSource {
    */
   async #prepareAggregate(
     query: AggregateQuery,
+    ctx: QueryContext,
   ): Promise<{ unsupported: string } | { empty: true } | { empty: false; plan: AggregatePlan; conversion: UnitConversion }> {
     if (!this.#client || !this.#catalogue) return { unsupported: 'no API configured' };
     let params: DynatraceParams;
@@ -322,9 +323,11 @@ export class DynatraceSource implements MetricSource {
     let catalogue: Map<string, DynatraceDescriptor>;
     let conversion: UnitConversion;
     try {
-      catalogue = await this.#catalogue.all();
+      catalogue = await this.#catalogue.all(ctx.signal);
       conversion = this.#conversionFor(resolved, catalogue);
     } catch (error) {
+      // Out of time is the request's answer, not a reason to compute it another way.
+      if (ctx.signal?.aborted) throw error;
       return { unsupported: `metric discovery or units: ${asError(error).message}` };
     }
     const outcome = planAggregate({ query, params, resolved, descriptor: catalogue.get(resolved.key) });
@@ -355,7 +358,7 @@ export class DynatraceSource implements MetricSource {
     const parts: LivePart[] = [];
     const failures = new Map<LiveQuery, Error>();
     // Units of keys whose mapping does not state one come from the catalogue, fetched meanwhile.
-    const catalogueLoad = this.#catalogueForUnits(live);
+    const catalogueLoad = this.#catalogueForUnits(live, ctx.signal);
 
     for (const entry of live) {
       try {
@@ -495,8 +498,9 @@ export class DynatraceSource implements MetricSource {
   async #afterNotFound(call: PlannedCall, parts: readonly LivePart[], notFound: Error, ctx: QueryContext, recoveries: ReadonlySet<Recovery>): Promise<ExpressionOutcome[]> {
     let catalogue: Map<string, DynatraceDescriptor>;
     try {
-      catalogue = await this.#catalogue!.all();
-    } catch {
+      catalogue = await this.#catalogue!.all(ctx.signal);
+    } catch (error) {
+      if (ctx.signal?.aborted) return call.expressions.map(() => asError(error));
       return call.expressions.map(() => notFound);
     }
     const resolvedOf = (expression: string) => parts.find((part) => part.expression === expression)!.resolved;
@@ -527,11 +531,11 @@ export class DynatraceSource implements MetricSource {
    * that does not state its Dynatrace unit. A failure comes back as an Error, not thrown: only
    * names that promise a unit need the answer.
    */
-  async #catalogueForUnits(live: readonly LiveQuery[]): Promise<Map<string, DynatraceDescriptor> | Error | undefined> {
+  async #catalogueForUnits(live: readonly LiveQuery[], signal: AbortSignal | undefined): Promise<Map<string, DynatraceDescriptor> | Error | undefined> {
     const needed = live.some((entry) => entry.metrics.some((metric) => !metric.mapping?.upstreamUnit));
     if (!needed || !this.#catalogue) return this.#catalogue?.peek();
     try {
-      return await this.#catalogue.all();
+      return await this.#catalogue.all(signal);
     } catch (error) {
       return asError(error);
     }

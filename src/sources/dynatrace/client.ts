@@ -4,6 +4,7 @@ import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { UpstreamTransport } from '../http/transport.js';
 import { UpstreamClient } from '../http/client.js';
+import { DYNATRACE_TIMEOUT_MS } from './config.js';
 import { describeError, rateLimitWaitMs } from './errors.js';
 
 /**
@@ -39,7 +40,8 @@ export class DynatraceClient {
       source: options.source,
       baseUrl: options.url,
       // `timeoutMs` in the config bounds the whole call, waits for a rate limit included.
-      ...(options.timeoutMs !== undefined ? { deadlineMs: options.timeoutMs, timeoutMs: Math.min(options.timeoutMs, 10_000) } : {}),
+      deadlineMs: options.timeoutMs ?? DYNATRACE_TIMEOUT_MS,
+      timeoutMs: Math.min(options.timeoutMs ?? DYNATRACE_TIMEOUT_MS, 10_000),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
       verifyTls: options.verifyTls,

@@ -45,6 +45,9 @@ const duration = (what: string) =>
     }
   });
 
+/** A Dynatrace environment's `timeoutMs` when the config sets none; below the default request deadline (src/resilience/source-timeout.ts). */
+export const DYNATRACE_TIMEOUT_MS = 20_000;
+
 export function dynatraceSourceSchema(base: typeof SourceBase) {
   return z
     .strictObject({

@@ -1,4 +1,5 @@
 import { UpstreamUnavailableError } from '../../core/errors.js';
+import { waitWithin } from '../../resilience/wait-within.js';
 import type { DynatraceClient } from './client.js';
 
 /**
@@ -45,8 +46,16 @@ export class DescriptorCatalogue {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The catalogue, fetched when missing or older than the TTL. */
-  async all(): Promise<Map<string, DynatraceDescriptor>> {
+  /**
+   * The catalogue, fetched when missing or older than the TTL. The fetch is shared and bound only
+   * by the source's own timeout; `signal` (the asking request's) bounds how long this caller waits
+   * for it, so a request that joins a fetch another began still leaves at its own deadline.
+   */
+  all(signal?: AbortSignal): Promise<Map<string, DynatraceDescriptor>> {
+    return waitWithin(this.#all(), signal, this.source);
+  }
+
+  async #all(): Promise<Map<string, DynatraceDescriptor>> {
     if (this.#cached && this.now() - this.#cached.at < this.ttlMs) return this.#cached.byKey;
     // A catalogue that is down should not cost every caller a full deadline of retries.
     if (this.#failure && this.now() - this.#failure.at < FAILURE_COOLDOWN_MS) throw this.#failure.error;

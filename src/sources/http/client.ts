@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { GatewayTimeoutError, UpstreamRateLimitedError, UpstreamUnavailableError, isGatewayError, type GatewayError } from '../../core/errors.js';
+import { deadlineOf, requestTimeoutError } from '../../resilience/signal-deadline.js';
 import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import { AttemptSignal } from './attempt-signal.js';
@@ -17,7 +18,7 @@ export interface UpstreamClientOptions {
   baseUrl: string;
   /** Deadline for one attempt. @default 10000 */
   timeoutMs?: number;
-  /** Deadline for the whole call, retries and waits included. @default 30000 */
+  /** Deadline for the whole call, retries and waits included (the request's own deadline may end it sooner). @default 20000 */
   deadlineMs?: number;
   /** Extra attempts for idempotent requests after 429, 5xx or a dropped connection. @default 2 */
   retries?: number;
@@ -85,9 +86,10 @@ const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_E
  * load with quiet spells in between, that once failed 57 calls with "The client is destroyed";
  * the Pool never did in the same runs, and kept more requests per second.
  *
- * Around each call, in this order: the whole-call deadline, retries with full-jitter backoff
- * (idempotent requests only; Retry-After honoured when it fits in the deadline, otherwise the
- * rate-limit error comes back at once with the wait), the per-attempt timeout, and the
+ * Around each call, in this order: the whole-call deadline (this source's `deadlineMs` or the
+ * request's own deadline carried by its signal, whichever ends first), retries with full-jitter
+ * backoff (idempotent requests only; Retry-After honoured when it fits in the deadline, otherwise
+ * the rate-limit error comes back at once with the wait), the per-attempt timeout, and the
  * translation of failures into the gateway's error codes.
  */
 export class UpstreamClient {
@@ -102,7 +104,7 @@ export class UpstreamClient {
       throw new Error(`${options.source}: url must be http(s); got ${base.protocol}`);
     }
     this.#prefix = base.pathname.replace(/\/+$/, '');
-    this.#options = { timeoutMs: 10_000, deadlineMs: 30_000, retries: 2, ...options };
+    this.#options = { timeoutMs: 10_000, deadlineMs: 20_000, retries: 2, ...options };
     this.#limit = options.maxResponseBytes ?? 20 * 1024 * 1024;
     this.#pool = (options.transport ?? inlineTransport).open({
       origin: base.origin,
@@ -122,10 +124,7 @@ export class UpstreamClient {
       return await this.#request(request);
     } catch (error) {
       // The gateway's request deadline (a timeout signal from the caller) is a timeout, not a bug.
-      if (request.signal?.aborted && isDeadline(request.signal.reason)) {
-        throw new GatewayTimeoutError(`${this.#options.source} did not answer within the request deadline`, 'total', { source: this.#options.source });
-      }
-      throw error;
+      throw requestTimeoutError(request.signal, this.#options.source, error) ?? error;
     }
   }
 
@@ -134,12 +133,18 @@ export class UpstreamClient {
     const guard = this.#options.guard;
     const method = request.method ?? 'GET';
     const idempotent = request.idempotent ?? method === 'GET';
-    const deadline = Date.now() + deadlineMs;
+    // The call ends at this source's own deadline or at the request's, whichever comes first, so a
+    // wait that would outlast the request (Retry-After, backoff, the outbound limit) is refused at once.
+    const own = Date.now() + deadlineMs;
+    const requestEnd = deadlineOf(request.signal);
+    const requestBinds = requestEnd !== undefined && requestEnd.at < own;
+    const deadline = requestBinds ? requestEnd.at : own;
+    const limit = requestBinds ? `the request deadline (requestDeadlineMs: ${requestEnd.ms})` : `${deadlineMs} ms`;
     const sentPath = `${this.#prefix}${request.path}`;
 
     for (let attempt = 0; ; attempt++) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new GatewayTimeoutError(`${source} did not answer within ${deadlineMs} ms`, 'total', { source });
+      if (remaining <= 0) throw new GatewayTimeoutError(`${source} did not answer within ${limit}`, 'total', { source });
       let failure: GatewayError;
       let waitMs: number | undefined;
       let retryable: boolean;
@@ -152,8 +157,8 @@ export class UpstreamClient {
         const left = deadline - Date.now();
         const response =
           left < this.#options.timeoutMs
-            ? await this.#attempt(method, sentPath, request, left, deadlineMs)
-            : await this.#attempt(method, sentPath, request, this.#options.timeoutMs, this.#options.timeoutMs);
+            ? await this.#attempt(method, sentPath, request, left, limit)
+            : await this.#attempt(method, sentPath, request, this.#options.timeoutMs, `${this.#options.timeoutMs} ms`);
         // 429 says nothing about the upstream's health (Retry-After handles it); 5xx does.
         if (response.status >= 500) guard?.breaker?.failure();
         else if (response.status !== 429) guard?.breaker?.success();
@@ -201,8 +206,8 @@ export class UpstreamClient {
     await this.#pool.close();
   }
 
-  /** `statedMs` is the configured limit that `timeoutMs` comes from, for the error message. */
-  async #attempt(method: string, sentPath: string, request: UpstreamRequest, timeoutMs: number, statedMs: number): Promise<UpstreamResponse> {
+  /** `stated` is the configured limit that `timeoutMs` comes from, for the error message. */
+  async #attempt(method: string, sentPath: string, request: UpstreamRequest, timeoutMs: number, stated: string): Promise<UpstreamResponse> {
     const { source, metrics } = this.#options;
     const attempt = new AttemptSignal(timeoutMs, request.signal);
     const headers = typeof request.headers === 'function' ? request.headers(sentPath) : (request.headers ?? {});
@@ -228,7 +233,7 @@ export class UpstreamClient {
       metrics?.upstreamHttp.inc({ source, status: 'error' });
       if (error instanceof BodyTooLargeError) throw tooLarge(source, this.#limit, error.status);
       if (attempt.timedOut && !request.signal?.aborted) {
-        throw new GatewayTimeoutError(`${source} did not answer within ${statedMs} ms`, 'total', { source, cause: error });
+        throw new GatewayTimeoutError(`${source} did not answer within ${stated}`, 'total', { source, cause: error });
       }
       throw error;
     } finally {
@@ -241,10 +246,6 @@ export class UpstreamClient {
 function tooLarge(source: string, limit: number, status: number): UpstreamUnavailableError {
   const size = limit >= 2 ** 20 ? `${+(limit / 2 ** 20).toFixed(1)} MiB` : `${limit} bytes`;
   return new UpstreamUnavailableError(`${source} sent a response larger than ${size}; the gateway does not read answers that big (narrow the query)`, { source, upstreamStatus: status });
-}
-
-function isDeadline(reason: unknown): boolean {
-  return (reason instanceof DOMException || reason instanceof Error) && reason.name === 'TimeoutError';
 }
 
 function snippet(text: string): string | undefined {
