@@ -219,7 +219,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
           },
           (source, query) => restrictQuery(source, caller, query),
         ),
-        health: (source: MetricSource) => healthChecks.check(source),
+        health: (source: MetricSource) => healthChecks.check(source, deadline.signal),
         reported,
         warnings,
         reportError: (error) => reported.push(error),

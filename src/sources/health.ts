@@ -1,3 +1,4 @@
+import { waitWithin } from '../resilience/wait-within.js';
 import type { MetricSource, SourceHealth } from './source.js';
 
 /**
@@ -37,8 +38,19 @@ export class SharedHealthChecks {
     private readonly now: () => number = Date.now,
   ) {}
 
-  check(source: MetricSource): Promise<SourceHealth> {
+  /**
+   * `signal`: the asking request's. A probe is shared and bound by `timeoutMs`; a request whose
+   * deadline comes first stops waiting for it and reads the source as unhealthy, saying why.
+   */
+  check(source: MetricSource, signal?: AbortSignal): Promise<SourceHealth> {
     if (source.kind === 'native') return checkHealth(source, this.timeoutMs);
+    return waitWithin(this.#shared(source), signal, source.id).catch((error: unknown) => ({
+      healthy: false,
+      message: `health check unfinished: ${(error as Error).message}`,
+    }));
+  }
+
+  #shared(source: MetricSource): Promise<SourceHealth> {
     const now = this.now();
     const kept = this.#checks.get(source.id);
     if (kept && now - kept.startedAt < this.reuseMs) return kept.result;

@@ -33,6 +33,7 @@ const QUERY = `query ($metric: String!) {
   hung: metricData(source: "hung", metric: $metric, from: "now-3h", interval: "1h") { values }
   listed: metrics(source: "hung") { name }
   everywhere: metrics { source name }
+  sources { id healthy }
 }`;
 
 function errorAt(response: GraphQLResponse, path: string) {
@@ -67,6 +68,7 @@ describe.each(KINDS)('a hung $kind source', ({ source, metric, discovers }) => {
       expect(response.data!.hung).toBeNull();
       expect(errorAt(response, 'hung')!.extensions).toMatchObject({ code: 'GATEWAY_TIMEOUT', source: 'hung' });
       expect(response.data!.everywhere).toContainEqual({ source: 'native', name: 'uptime_ratio' });
+      expect(response.data!.sources).toEqual([{ id: 'native', healthy: true }, { id: 'hung', healthy: false }]);
       if (discovers) {
         expect(response.data!.listed).toBeNull();
         expect(errorAt(response, 'listed')!.extensions).toMatchObject({ code: 'GATEWAY_TIMEOUT', source: 'hung' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RequestDeadline } from '../../src/resilience/request-deadline.js';
 import { SharedHealthChecks } from '../../src/sources/health.js';
 import type { MetricSource, SourceHealth } from '../../src/sources/source.js';
 
@@ -49,5 +50,16 @@ describe('SharedHealthChecks', () => {
     expect(first).toMatchObject({ healthy: false, message: 'health check took over 20 ms' });
     expect(second).toBe(first);
     expect(slow.probes).toBe(1);
+  });
+
+  it("reads a source as unhealthy when the request's deadline comes before the shared probe ends, and the probe goes on", async () => {
+    const checks = new SharedHealthChecks(60_000, 1000);
+    const source = probed('darktrace', 300);
+    const deadline = new RequestDeadline(20, () => new AbortController().signal);
+    const first = checks.check(source as unknown as MetricSource);
+    const answer = await checks.check(source as unknown as MetricSource, deadline.signal);
+    expect(answer).toEqual({ healthy: false, message: 'health check unfinished: darktrace did not answer within the request deadline (requestDeadlineMs: 20)' });
+    expect(await first).toMatchObject({ healthy: true, message: 'probe 1' });
+    expect(source.probes).toBe(1);
   });
 });
