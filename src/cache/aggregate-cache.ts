@@ -1,4 +1,5 @@
 import type { AggregateGroup } from '../core/aggregate.js';
+import { requestTimeoutError } from '../resilience/signal-deadline.js';
 import type { AggregateQuery, MetricSource, QueryContext, SourceWarning } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { awaitHolder, holdClaims } from './claim-holder.js';
@@ -88,7 +89,10 @@ export class AggregateCache {
 
   /** Another instance holds `key`: its answer is read from the store, or this one asks when it lets go or takes too long. */
   async #fromElsewhere(source: MetricSource, key: string, query: AggregateQuery, ctx: QueryContext, policy: CachePolicy): Promise<CachedAggregate> {
-    const kept = await awaitHolder(this.#options.store, key, this.#options.flightMs, ctx.signal);
+    const kept = await awaitHolder(this.#options.store, key, this.#options.flightMs, ctx.signal).catch((reason: unknown) => {
+      // The request's deadline passed while another instance held the key: a timeout of this source.
+      throw requestTimeoutError(ctx.signal, source.id, reason) ?? reason;
+    });
     return (kept !== undefined ? decode(kept) : undefined) ?? this.#fetch(source, key, query, ctx, policy);
   }
 

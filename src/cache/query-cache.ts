@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { requestTimeoutError } from '../resilience/signal-deadline.js';
 import type { MetricQuery, MetricSource, QueryContext, QueryResult, SeriesAnswer } from '../sources/source.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import { AggregateCache } from './aggregate-cache.js';
@@ -183,7 +184,8 @@ export class QueryCache {
     try {
       kept = await awaitHolder(this.store, key, this.#flightMs, ctx.signal);
     } catch (reason) {
-      return reason instanceof Error ? reason : new Error(String(reason));
+      // The request's deadline passed while another instance held the key: a timeout of this source.
+      return requestTimeoutError(ctx.signal, source.id, reason) ?? (reason instanceof Error ? reason : new Error(String(reason)));
     }
     if (kept !== undefined) return this.#decoded.decode(key, kept, decodeAnswer) as CachedAnswer;
     return this.#fetch(source, [{ key, query, settle: () => {}, refresh: false, index: 0 }], ctx, policy)[0]!;

@@ -4,6 +4,7 @@ import { queryCacheKey } from '../../src/cache/keys.js';
 import { MemoryStore } from '../../src/cache/memory-store.js';
 import { QueryCache } from '../../src/cache/query-cache.js';
 import { sleep } from '../../src/core/sleep.js';
+import { RequestDeadline } from '../../src/resilience/request-deadline.js';
 import type { MetricQuery, MetricSource, QueryResult } from '../../src/sources/source.js';
 import { GatewayMetrics } from '../../src/telemetry/metrics.js';
 
@@ -104,5 +105,15 @@ describe('QueryCache single flight across instances', () => {
     expect(valueOf(served)).toBe(1);
     expect(upstream.calls).toBe(1);
   });
-});
 
+  it("answers GATEWAY_TIMEOUT for the source when the request's deadline passes while another instance holds the key", async () => {
+    const store = new SharedStore();
+    const upstream = source(10);
+    // Another instance holds the key for longer than this request may wait.
+    await store.claim(queryCacheKey('src', '', query), 60_000);
+    const deadline = new RequestDeadline(50, () => new AbortController().signal);
+    const [answer] = await cacheOn(store).query(upstream as MetricSource, '', [query], { ...ctx, signal: deadline.signal });
+    expect(answer).toMatchObject({ code: 'GATEWAY_TIMEOUT', source: 'src', message: 'src did not answer within the request deadline (requestDeadlineMs: 50)' });
+    expect(upstream.calls).toBe(0);
+  });
+});
