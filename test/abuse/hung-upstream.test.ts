@@ -4,6 +4,7 @@ import { argusSourceFor } from '../../src/emulators/argus/source-config.js';
 import { DYNATRACE_TOKENS } from '../../src/emulators/dynatrace/index.js';
 import type { GatewayConfigInput } from '../../src/config/schema.js';
 import type { Gateway } from '../../src/gateway.js';
+import { fencedBlocks } from '../helpers/fenced-blocks.js';
 import { gql, startGateway, type GraphQLResponse } from '../helpers/gateway.js';
 import { startHungPeer, type HungPeer } from '../helpers/hung-peer.js';
 
@@ -28,13 +29,8 @@ const KINDS: Array<{ kind: string; source: (url: string) => SourceInput; metric:
   { kind: 'dynatrace', source: (url) => ({ id: 'hung', kind: 'dynatrace', url, apiToken: DYNATRACE_TOKENS.read }), metric: 'builtin:host.cpu.usage', discovers: true },
 ];
 
-const QUERY = `query ($metric: String!) {
-  native: metricData(source: "native", metric: "uptime_ratio", from: "now-1h") { values }
-  hung: metricData(source: "hung", metric: $metric, from: "now-3h", interval: "1h") { values }
-  listed: metrics(source: "hung") { name }
-  everywhere: metrics { source name }
-  sources { id healthy }
-}`;
+/** The request docs/deadlines.md shows: the hung source's data and discovery, the native source's data, every source's health. */
+const QUERY = fencedBlocks('docs/deadlines.md', 'graphql')[0]!;
 
 function errorAt(response: GraphQLResponse, path: string) {
   return response.errors?.find((error) => error.path?.[0] === path);
