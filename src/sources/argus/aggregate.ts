@@ -1,6 +1,7 @@
 import type { AggregateGroup } from '../../core/aggregate.js';
 import { UpstreamUnavailableError } from '../../core/errors.js';
 import { labelsKey } from '../../core/series.js';
+import { deadlineOf, markDeadline } from '../../resilience/signal-deadline.js';
 import { metricPath, type ArgusClient } from './client.js';
 import { CUSTOMER_LABEL } from './descriptors.js';
 import { relabelField } from './envelope.js';
@@ -40,6 +41,9 @@ export async function runAggregate(client: ArgusClient, plan: AggregatePlan, sig
   // The requests of one plan stand or fall together: when one fails, the others stop.
   const together = new AbortController();
   const shared = signal ? AbortSignal.any([signal, together.signal]) : together.signal;
+  // The request's end travels with its signal; the combined one keeps it, so waits are measured against it.
+  const requestEnd = deadlineOf(signal);
+  if (requestEnd) markDeadline(shared, requestEnd);
   const send = async (body: AggregateBody): Promise<unknown[]> => {
     try {
       const envelope = await client.post(metricPath(plan.descriptor.shortName, 'aggregate'), body, { idempotent: true, signal: shared });
