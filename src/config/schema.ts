@@ -79,6 +79,10 @@ export const SOURCE_KINDS_CONFIGURABLE = sourceSchema.options.map((option) => op
 /** Each remote kind's `timeoutMs` when none is set (capped by the request deadline: src/resilience/source-timeout.ts). */
 const KIND_TIMEOUT_MS = { darktrace: DARKTRACE_TIMEOUT_MS, argus: ARGUS_TIMEOUT_MS, dynatrace: DYNATRACE_TIMEOUT_MS } as const;
 
+function sourceTimeoutMs(source: { kind: keyof typeof KIND_TIMEOUT_MS; timeoutMs?: number | undefined }, requestDeadlineMs: number): number {
+  return effectiveTimeoutMs(source.timeoutMs, KIND_TIMEOUT_MS[source.kind], requestDeadlineMs);
+}
+
 export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(4000),
     host: z.string().min(1).default('0.0.0.0'),
@@ -168,13 +172,15 @@ export const configSchema = z.strictObject({
     // Effective values are compared, defaults included; a derived default is below by construction
     // unless requestDeadlineMs leaves no room at all.
     config.sources.forEach((source, i) => {
-      const timeoutMs = source.kind === 'native' ? source.timeoutMs : effectiveTimeoutMs(source.timeoutMs, KIND_TIMEOUT_MS[source.kind], config.requestDeadlineMs);
+      const timeoutMs = source.kind === 'native' ? source.timeoutMs : sourceTimeoutMs(source, config.requestDeadlineMs);
       if (timeoutMs === undefined || timeoutMs < config.requestDeadlineMs) return;
       const got = source.timeoutMs !== undefined ? `got ${source.timeoutMs}` : `got ${timeoutMs} by default`;
       ctx.addIssue({
         code: 'custom',
         path: ['sources', i, 'timeoutMs'],
-        message: `must be below requestDeadlineMs (${config.requestDeadlineMs}); ${got}. Left unset, it is ${SOURCE_TIMEOUT_SHARE * 100}% of requestDeadlineMs, at most the kind's default`,
+        message:
+          `must be below requestDeadlineMs (${config.requestDeadlineMs}); ${got}. ` +
+          `Left unset, it is ${SOURCE_TIMEOUT_SHARE * 100}% of requestDeadlineMs, at most the kind's default`,
       });
     });
   })
@@ -182,7 +188,7 @@ export const configSchema = z.strictObject({
   .transform((config) => ({
     ...config,
     sources: config.sources.map((source) =>
-      source.kind === 'native' ? source : { ...source, timeoutMs: effectiveTimeoutMs(source.timeoutMs, KIND_TIMEOUT_MS[source.kind], config.requestDeadlineMs) },
+      source.kind === 'native' ? source : { ...source, timeoutMs: sourceTimeoutMs(source, config.requestDeadlineMs) },
     ),
   }));
 

@@ -26,7 +26,12 @@ const KINDS: Array<{ kind: string; source: (url: string) => SourceInput; metric:
   { kind: 'darktrace', source: (url) => ({ id: 'hung', kind: 'darktrace', url, ...EMULATOR_TOKENS }), metric: 'connections', discovers: true },
   // Argus publishes no discovery: its metric list is the configured descriptors, and answers.
   { kind: 'argus', source: (url) => argusSourceFor(url, { id: 'hung' }), metric: 'netstats.packages', discovers: false },
-  { kind: 'dynatrace', source: (url) => ({ id: 'hung', kind: 'dynatrace', url, apiToken: DYNATRACE_TOKENS.read }), metric: 'builtin:host.cpu.usage', discovers: true },
+  {
+    kind: 'dynatrace',
+    source: (url) => ({ id: 'hung', kind: 'dynatrace', url, apiToken: DYNATRACE_TOKENS.read }),
+    metric: 'builtin:host.cpu.usage',
+    discovers: true,
+  },
 ];
 
 /** The request docs/deadlines.md shows: the hung source's data and discovery, the native source's data, every source's health. */

@@ -80,7 +80,8 @@ describe.each(RIGS)('Retry-After: 3600 from $kind', ({ start }) => {
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   beforeAll(async () => {
     rig = await start();
-    gateway = await startGateway({ requestDeadlineMs: DEADLINE_MS, sources: [{ id: 'native', kind: 'native' }, { ...rig.source, cacheTtl: false } as SourceInput] });
+    const vendor = { ...rig.source, cacheTtl: false } as SourceInput;
+    gateway = await startGateway({ requestDeadlineMs: DEADLINE_MS, sources: [{ id: 'native', kind: 'native' }, vendor] });
   });
   afterAll(async () => {
     await gateway.close();

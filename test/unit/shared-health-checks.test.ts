@@ -58,7 +58,10 @@ describe('SharedHealthChecks', () => {
     const deadline = new RequestDeadline(20, () => new AbortController().signal);
     const first = checks.check(source as unknown as MetricSource);
     const answer = await checks.check(source as unknown as MetricSource, deadline.signal);
-    expect(answer).toEqual({ healthy: false, message: 'health check unfinished: darktrace did not answer within the request deadline (requestDeadlineMs: 20)' });
+    expect(answer).toEqual({
+      healthy: false,
+      message: 'health check unfinished: darktrace did not answer within the request deadline (requestDeadlineMs: 20)',
+    });
     expect(await first).toMatchObject({ healthy: true, message: 'probe 1' });
     expect(source.probes).toBe(1);
   });

@@ -12,7 +12,13 @@ import { fencedBlocks } from '../helpers/fenced-blocks.js';
 const ENV = { DT_PUBLIC: 'public', DT_PRIVATE: 'private', DT_API_TOKEN: 'token' };
 const darktrace = { id: 'appliance', kind: 'darktrace', url: 'https://darktrace.example.com', publicToken: 'p', privateToken: 'q' };
 const dynatrace = { id: 'dynatrace', kind: 'dynatrace', url: 'https://abc12345.live.dynatrace.com', apiToken: 't' };
-const argus = { id: 'argus', kind: 'argus', url: 'https://api.mnemonic.no', apiKey: 'k', descriptors: [{ shortName: 'netstats', keys: ['ip'], values: ['packages'] }] };
+const argus = {
+  id: 'argus',
+  kind: 'argus',
+  url: 'https://api.mnemonic.no',
+  apiKey: 'k',
+  descriptors: [{ shortName: 'netstats', keys: ['ip'], values: ['packages'] }],
+};
 
 function timeouts(config: Partial<GatewayConfigInput>): Record<string, number | undefined> {
   const validated = validateConfig({ sources: [{ id: 'native', kind: 'native' }], ...config }, 'gateway.yaml', ENV);
@@ -44,7 +50,8 @@ describe('source timeouts', () => {
 
   it('keep a set value below the deadline, and refuse one that is not, naming both values', () => {
     expect(timeouts({ requestDeadlineMs: 6000, sources: [{ ...darktrace, timeoutMs: 5999 }] as GatewayConfigInput['sources'] })).toEqual({ appliance: 5999 });
-    expect(problemsOf({ requestDeadlineMs: 6000, sources: [{ id: 'native', kind: 'native' }, { ...dynatrace, timeoutMs: 6000 }] as GatewayConfigInput['sources'] })).toEqual([
+    const sources = [{ id: 'native', kind: 'native' }, { ...dynatrace, timeoutMs: 6000 }] as GatewayConfigInput['sources'];
+    expect(problemsOf({ requestDeadlineMs: 6000, sources })).toEqual([
       "sources[1].timeoutMs: must be below requestDeadlineMs (6000); got 6000. Left unset, it is 80% of requestDeadlineMs, at most the kind's default",
     ]);
   });

@@ -15,9 +15,8 @@ export const sourceResolvers: Resolvers = {
           return source.listMetrics(search, { tenantId: ctx.caller.tenant, signal: ctx.deadline.signal });
         }
         // Every source at once: one failing source adds an error but keeps the others' answers.
-        const answers = await Promise.allSettled(
-          ctx.registry.list().map((source) => source.listMetrics?.(search, { tenantId: ctx.caller.tenant, signal: ctx.deadline.signal }) ?? Promise.resolve([])),
-        );
+        const scope = { tenantId: ctx.caller.tenant, signal: ctx.deadline.signal };
+        const answers = await Promise.allSettled(ctx.registry.list().map((source) => source.listMetrics?.(search, scope) ?? Promise.resolve([])));
         const out: MetricDescriptor[] = [];
         answers.forEach((answer, i) => {
           if (answer.status === 'fulfilled') {

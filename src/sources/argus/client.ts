@@ -12,7 +12,7 @@ export interface ArgusClientOptions {
   apiKey: string;
   verifyTls: boolean;
   ca?: string;
-  /** Deadline for a whole call, retries included. @default 30000 */
+  /** Deadline for a whole call, retries included. @default 20000 (ARGUS_TIMEOUT_MS) */
   timeoutMs?: number;
   /** Extra attempts for reads after 5xx or a dropped connection. @default 2 */
   retries?: number;
