@@ -9,6 +9,7 @@ import { DYNATRACE_TOKENS, EMULATOR_CERT_FILE, startDynatraceEmulator } from '..
 import type { EmulatedRequest, Fault } from '../../src/emulators/server.js';
 import type { GatewayConfigInput } from '../../src/config/schema.js';
 import { RequestDeadline } from '../../src/resilience/request-deadline.js';
+import { TokenBucket } from '../../src/resilience/token-bucket.js';
 import { UpstreamClient } from '../../src/sources/http/client.js';
 import { gql, startGateway } from '../helpers/gateway.js';
 
@@ -16,7 +17,9 @@ import { gql, startGateway } from '../helpers/gateway.js';
  * A vendor asking the gateway to come back in an hour (429, Retry-After: 3600) does not make a
  * request wait: the wait cannot fit in the request's deadline, so the client hears at once
  * UPSTREAM_RATE_LIMITED with the wait the vendor asked for. Waiting until the deadline would have
- * ended in GATEWAY_TIMEOUT instead, which is what these assertions tell apart.
+ * ended in GATEWAY_TIMEOUT instead, which is what these assertions tell apart. The same holds for
+ * a wait the source's own deadline would allow but the request's does not, and for the outbound
+ * rate limit's next token.
  */
 const DEADLINE_MS = 1500;
 const HOUR_MS = 3_600_000;
@@ -107,9 +110,10 @@ describe.each(RIGS)('Retry-After: 3600 from $kind', ({ start }) => {
 describe('the HTTP client under a request deadline', () => {
   let url: string;
   let calls = 0;
-  const server = createServer((_, response) => {
+  const server = createServer((request, response) => {
     calls++;
-    response.writeHead(429, { 'retry-after': '5', 'content-type': 'application/json' }).end('{}');
+    if (request.url === '/ok') response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    else response.writeHead(429, { 'retry-after': '5', 'content-type': 'application/json' }).end('{}');
   });
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -118,6 +122,7 @@ describe('the HTTP client under a request deadline', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('refuses a Retry-After wait that fits its own deadline but not the request deadline', async () => {
+    calls = 0;
     // The source would wait 5 s (its own deadline is 30 s); the request has 1.5 s.
     const client = new UpstreamClient({ source: 'vendor', baseUrl: url, deadlineMs: 30_000, log: pino({ level: 'silent' }) });
     const deadline = new RequestDeadline(DEADLINE_MS, () => new AbortController().signal);
@@ -126,6 +131,26 @@ describe('the HTTP client under a request deadline', () => {
       const outcome = await client.request({ path: '/x', signal: deadline.signal }).catch((error: unknown) => error);
       expect(outcome).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', retryAfterMs: 5000 });
       expect((outcome as Error).message).toMatch(/asks to wait 5000 ms, longer than the request may take/);
+      expect(performance.now() - started).toBeLessThan(DEADLINE_MS);
+      expect(calls).toBe(1);
+    } finally {
+      deadline.release();
+      await client.close();
+    }
+  });
+
+  it("refuses a wait for the outbound rate limit's next token that would come after the request deadline", async () => {
+    calls = 0;
+    // One token every 4 s: the second call would wait 4 s, which its own 30 s allow and the request's 1.5 s do not.
+    const bucket = new TokenBucket(0.25, 1);
+    const client = new UpstreamClient({ source: 'vendor', baseUrl: url, deadlineMs: 30_000, guard: { bucket }, log: pino({ level: 'silent' }) });
+    const deadline = new RequestDeadline(DEADLINE_MS, () => new AbortController().signal);
+    try {
+      await client.request({ path: '/ok', signal: deadline.signal });
+      const started = performance.now();
+      const outcome = await client.request({ path: '/ok', signal: deadline.signal }).catch((error: unknown) => error);
+      expect(outcome).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', source: 'vendor' });
+      expect((outcome as Error).message).toMatch(/outbound limit for vendor/);
       expect(performance.now() - started).toBeLessThan(DEADLINE_MS);
       expect(calls).toBe(1);
     } finally {
