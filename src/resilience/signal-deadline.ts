@@ -40,7 +40,9 @@ export function requestTimeoutError(signal: AbortSignal | undefined, source: str
   if (!timedOut(signal)) return undefined;
   const ms = deadlineOf(signal)?.ms;
   const who = source ?? 'the gateway';
-  return new GatewayTimeoutError(`${who} did not answer within the request deadline${ms !== undefined ? ` (requestDeadlineMs: ${ms})` : ''}`, 'total', {
+  // A signal with no recorded end is a caller's own timer (a health check's), not the request's.
+  const limit = ms !== undefined ? `the request deadline (requestDeadlineMs: ${ms})` : "the caller's time limit";
+  return new GatewayTimeoutError(`${who} did not answer within ${limit}`, 'total', {
     ...(source !== undefined ? { source } : {}),
     ...(cause !== undefined ? { cause } : {}),
   });
