@@ -37,6 +37,12 @@ export interface QueryContext {
    * native collector) answer from that tenant only; absent: every tenant.
    */
   tenantId?: string;
+  /**
+   * Most points one query's answer may hold (the request's per-field demand budget). Adapters that
+   * build arrays themselves (the native collector's resampling) stop and refuse past it; absent,
+   * the core's POINTS_BACKSTOP applies.
+   */
+  maxPoints?: number;
 }
 
 /** Something the upstream said about an answer that the client should see, though nothing failed. */
