@@ -2,6 +2,8 @@ import { restrictQuery } from '../../auth/access.js';
 import { BadUserInputError } from '../../core/errors.js';
 import { formatDuration, MS } from '../../core/duration.js';
 import type { Series } from '../../core/series.js';
+import type { MetricQuery, MetricSource } from '../../sources/source.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { StreamEvent } from '../../streams/stream-hub.js';
 import type { GatewayContext } from '../context.js';
 import { toGraphQLError } from '../errors.js';
@@ -18,7 +20,7 @@ interface StreamPayload {
 export const streamResolvers: Resolvers = {
   Subscription: {
     metricStream: {
-      subscribe: (_, args, ctx) => subscribe(args, ctx) as never,
+      subscribe: (_, args, ctx, info) => subscribe(args, ctx, info) as never,
       resolve: (payload: StreamPayload, args: SubscriptionMetricStreamArgs) => {
         if ('error' in payload.event) throw toGraphQLError(payload.event.error, args.source);
         return { series: payload.event.series, backfill: payload.event.backfill };
@@ -31,11 +33,33 @@ export const streamResolvers: Resolvers = {
 };
 
 /**
+ * The backfill is the biggest answer a stream sends (a poll brings only what is new since the last
+ * one). Charged synchronously, so with what the source can tell at once (a `demandHint` that needs
+ * no await) and otherwise one series per metric at the assumed raw spacing.
+ */
+function chargeBackfill(ctx: GatewayContext, info: GraphQLResolveInfo, source: MetricSource, query: MetricQuery, backfillMs: number): void {
+  const window = { ...query, range: { from: ctx.now - backfillMs, to: ctx.now } };
+  delete window.intervalMs;
+  const hint = source.demandHint?.(window, { log: ctx.log });
+  // A hint that needs an await (the native store's count) is not waited for here.
+  if (hint instanceof Promise) hint.catch(() => undefined);
+  const known = hint && !(hint instanceof Promise) ? hint : {};
+  const assumed = Math.ceil(backfillMs / ctx.demand.budgets.assumedRawIntervalMs) + 1;
+  ctx.demand.estimate({
+    field: String(info.path.key),
+    series: known.series ?? query.metrics.length,
+    pointsPerSeries: known.rawPointsPerSeries ?? assumed,
+    rangeMs: backfillMs,
+    intervalFixes: false,
+  });
+}
+
+/**
  * Not an async generator on purpose: a generator waiting for the next event cannot be returned
  * from until that event comes, so a client leaving a quiet stream would hold its share of the
  * poller. This iterator's `return` releases the subscription at once.
  */
-function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext): AsyncIterableIterator<StreamPayload> {
+function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext, info: GraphQLResolveInfo): AsyncIterableIterator<StreamPayload> {
   let events: AsyncIterableIterator<StreamEvent>;
   try {
     const source = ctx.registry.get(args.source);
@@ -49,6 +73,7 @@ function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext): Asy
     if (!source.watch && pollIntervalMs < minimum) {
       throw new BadUserInputError(`interval must be at least ${formatDuration(minimum)} for source '${source.id}' (it is polled); got ${formatDuration(pollIntervalMs)}`, { field: 'interval' });
     }
+    chargeBackfill(ctx, info, source, query, backfillMs);
     events = ctx.streams.hub.subscribe({
       source,
       metrics: query.metrics,

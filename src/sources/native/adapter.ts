@@ -2,7 +2,7 @@ import { BadUserInputError } from '../../core/errors.js';
 import { METRIC_NAME } from '../../core/metric-name.js';
 import { countBuckets, POINTS_BACKSTOP, PointTally } from '../../core/points.js';
 import { bucketize, lowerBound, reducers, type Series } from '../../core/series.js';
-import type { MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
+import type { DemandHint, MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
 import { toTrackedPoint, type RawTrack, type TrackedPoint } from './point.js';
 import { MemoryNativeStore } from './memory-store.js';
 import type { NativeStore, PointColumns, SeriesState, StoreScope } from './store.js';
@@ -120,6 +120,16 @@ export class NativeSource implements MetricSource {
         if (info.help !== undefined) descriptor.description = info.help;
         return descriptor;
       });
+  }
+
+  /** The store counts matching series cheaply; raw series never hold more than maxPointsPerSeries points. */
+  async demandHint(query: MetricQuery, ctx?: Pick<QueryContext, 'tenantId'>): Promise<DemandHint> {
+    const scope: StoreScope = ctx?.tenantId !== undefined ? { tenantId: ctx.tenantId } : {};
+    let series = 0;
+    for (const metric of query.metrics) {
+      if (METRIC_NAME.test(metric)) series += (await this.store.series({ name: metric, filters: query.filters, ...scope })).length;
+    }
+    return { series, rawPointsPerSeries: this.store.limits.maxPointsPerSeries };
   }
 
   async health(): Promise<SourceHealth> {
