@@ -1,4 +1,4 @@
-import { formatDuration } from '../../core/duration.js';
+import { formatDuration, MS } from '../../core/duration.js';
 import { BadUserInputError } from '../../core/errors.js';
 import { smallestFittingStep } from '../../core/points.js';
 
@@ -120,7 +120,7 @@ export class DemandMeter {
 
   #refuse(demand: FieldDemand, points: number, budget: Budget, max: number, room: number): never {
     this.#result = 'COST_ESTIMATED_TOO_EXPENSIVE';
-    const shape = `${demand.series} series x ${demand.pointsPerSeries} points over ${formatDuration(demand.rangeMs)}` +
+    const shape = `${demand.series} series x ${demand.pointsPerSeries} points over ${roughly(demand.rangeMs)}` +
       (demand.stepMs !== undefined ? ` at ${formatDuration(demand.stepMs)}` : ' of raw points');
     const taken = budget === 'maxPointsPerRequest' ? ` (${max - room} already taken by other fields of this request)` : '';
     const step = demand.intervalFixes === false || room < 2 ? undefined : smallestFittingStep(demand.rangeMs, demand.series, room);
@@ -132,4 +132,12 @@ export class DemandMeter {
       { budget, max, estimated: points, ...(step !== undefined && step < demand.rangeMs ? { suggestedInterval: formatDuration(step) } : {}) },
     );
   }
+}
+
+/** A range as people say it: aligned ranges are a step longer than asked (`525601m` reads as `365d`). */
+function roughly(ms: number): string {
+  for (const [size, unit] of [[MS.DAY, 'd'], [MS.HOUR, 'h'], [MS.MINUTE, 'm']] as const) {
+    if (ms >= 2 * size) return ms % size === 0 ? formatDuration(ms) : `${Math.round(ms / size)}${unit}`;
+  }
+  return formatDuration(ms);
 }
