@@ -45,12 +45,12 @@ export const limitsSchema = z.strictObject({
     .strictObject({
       /**
        * Points one root field may build (series x points per series, groups x buckets). Sized by
-       * bench/demand.ts (figures in bench/RESULTS.md): about a second of one core for points sent
-       * as `points { timestamp value }`, some 5 MB of answer. @default 100000
+       * bench/demand.ts (figures in bench/RESULTS.md): under a second of one core even for points
+       * sent as `points { timestamp value }`, under 3 MB of answer. @default 50000
        */
-      maxPointsPerField: positiveInt.max(POINTS_BACKSTOP).default(100_000),
-      /** Points all root fields of one request (aliases add up) may build together. @default 100000 */
-      maxPointsPerRequest: positiveInt.default(100_000),
+      maxPointsPerField: positiveInt.max(POINTS_BACKSTOP).default(50_000),
+      /** Points all root fields of one request (aliases add up) may build together. @default 50000 */
+      maxPointsPerRequest: positiveInt.default(50_000),
       /**
        * Spacing of raw points assumed for a query without interval when the source cannot say
        * (Argus records); ms. @default 60000 (one a minute)

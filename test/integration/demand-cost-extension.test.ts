@@ -35,7 +35,7 @@ describe('extensions.cost', () => {
     const points = first.data!.panel.reduce((sum: number, series: { values: unknown[] }) => sum + series.values.length, 0);
     expect(first.data!.panel).toHaveLength(2);
     const cost = (first as any).extensions.cost;
-    expect(cost).toMatchObject({ unit: 'points', actual: points, max: 100_000, result: 'COST_OK', fields: { panel: { actual: points, max: 100_000 } } });
+    expect(cost).toMatchObject({ unit: 'points', actual: points, max: 50_000, result: 'COST_OK', fields: { panel: { actual: points, max: 50_000 } } });
     expect(cost.estimated).toBeGreaterThanOrEqual(points);
     expect(cost.estimated).toBeLessThanOrEqual(2 * 26);
 
