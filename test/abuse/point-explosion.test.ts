@@ -111,6 +111,19 @@ describe('demand budgets set small', () => {
     expect(refused.errors![0]!.extensions!.cost.suggestedInterval).toBe('5m');
   });
 
+  it('counts the groups an aggregation answers with, and the resampled series a trend reads', async () => {
+    const ask = (field: string) => gql(setup.gateway, `{ ${field}(source: "native", metric: "usage", from: "now-16h", interval: "1m"${field === 'aggregate' ? ', function: SUM' : ''}) { labels { key value } } }`);
+    // No groupBy: one group of 962 points (buckets and the whole-range value) out of three series.
+    const whole = await ask('aggregate');
+    expect(whole.errors).toBeUndefined();
+    expect((whole as any).extensions.cost.estimated).toBeLessThanOrEqual(962);
+    const perCustomer = await gql(setup.gateway, '{ aggregate(source: "native", metric: "usage", function: SUM, groupBy: ["customer"], from: "now-16h", interval: "1m") { value } }');
+    expect(perCustomer.errors![0]!.message).toMatch(/^aggregate would build about \d+ points \(3 series x 96\d points over 16h at 1m\)/);
+    // A trend answers one group too, but reads every series at the interval first.
+    const trend = await ask('trend');
+    expect(trend.errors![0]!.message).toMatch(/^trend would build about \d+ points \(3 series x 96\d points over 16h at 1m\)/);
+  });
+
   it('refuses an allocation over more days than fit, saying a shorter range helps', async () => {
     const response = await gql(setup.gateway, `{ allocation(input: { source: "native", metric: "usage", amount: "100", segmentBy: "customer",
       strategy: PROPORTIONAL_ON, from: "now-365d/d", to: "now/d" }) { total } }`);

@@ -26,17 +26,19 @@ describe('native answers within maxPoints', () => {
     metrics: ['cpu'], range: { from: T0, to: T0 + 10 * MINUTE }, filters: [], ...(intervalMs ? { intervalMs } : {}),
   });
 
-  it.each([
-    ['resampled', MINUTE],
-    ['raw', undefined],
-  ])('%s: answers at exactly the limit and refuses one point less', async (_, intervalMs) => {
+  it('answers resampled series at exactly the limit and refuses one point less', async () => {
     const native = await source();
-    const [fits] = await native.query([query(intervalMs)], { maxPoints: 30 });
+    const [fits] = await native.query([query(MINUTE)], { maxPoints: 30 });
     expect(fits).not.toBeInstanceOf(Error);
     expect((fits as Array<{ timestamps: number[] }>).reduce((sum, s) => sum + s.timestamps.length, 0)).toBe(30);
-    const [refused] = await native.query([query(intervalMs)], { maxPoints: 29 });
+    const [refused] = await native.query([query(MINUTE)], { maxPoints: 29 });
     expect(refused).toBeInstanceOf(BadUserInputError);
-    expect((refused as Error).message).toMatch(/^the answer holds more than 29 points \(the per-field budget\)/);
+    expect((refused as Error).message).toMatch(/^the resampled answer holds more than 29 points \(the per-field budget\)/);
+  });
+
+  it('passes raw points on whatever the limit: they are the store\'s own, bounded by its maxPointsPerSeries', async () => {
+    const [raw] = await (await source()).query([query()], { maxPoints: 1 });
+    expect((raw as Array<{ timestamps: number[] }>).map((s) => s.timestamps.length)).toEqual([10, 10, 10]);
   });
 
   it('counts the series a query will answer with, and bounds raw points by the store\'s maxPointsPerSeries', async () => {

@@ -42,23 +42,32 @@ export async function chargeSeriesField(ctx: GatewayContext, info: GraphQLResolv
 }
 
 /**
- * Charges a field whose answer is groups of buckets (aggregate, trend): one group per series at
- * most (`limit` keeps the top N and one "others"), each with its buckets and a whole-range value,
- * plus `extraPerGroup` (trend's forecast).
+ * Charges a field whose answer is groups of buckets (aggregate, trend, allocation). The answer is
+ * one group without `groupBy`, otherwise one per series at most (`limit` keeps the top N and one
+ * "others"), each with its buckets, a whole-range value and `extraPerGroup` (trend's forecast).
+ * With `input: 'resampled'` (trend reads every series at the interval, arrays sized by the
+ * interval) the points read count too, when they are more. Raw points read for an aggregation in
+ * the gateway do not: they are bounded by the source (the native store's maxPointsPerSeries), not
+ * by the range and interval, and reducing them costs far less than sending points.
  */
 export async function chargeGroupField(
   ctx: GatewayContext,
   info: GraphQLResolveInfo,
   source: MetricSource,
   query: MetricQuery,
-  options: { limit?: number | null; extraPerGroup?: number; intervalFixes?: boolean } = {},
+  options: { groupBy: readonly string[]; limit?: number | null; extraPerGroup?: number; intervalFixes?: boolean; input: 'resampled' | 'none' },
 ): Promise<void> {
+  const field = fieldKey(info);
   const shape = await shapeOf(ctx, source, query);
   const buckets = query.intervalMs !== undefined ? shape.pointsPerSeries : 0;
-  const groups = options.limit != null ? Math.min(shape.series, options.limit + 1) : shape.series;
-  const demand: FieldDemand = { field: fieldKey(info), series: groups, pointsPerSeries: buckets + 1 + (options.extraPerGroup ?? 0), rangeMs: shape.rangeMs };
-  if (query.intervalMs !== undefined) demand.stepMs = query.intervalMs;
-  if (options.intervalFixes !== undefined) demand.intervalFixes = options.intervalFixes;
+  const groups = options.groupBy.length === 0 ? Math.min(1, shape.series) : options.limit != null ? Math.min(shape.series, options.limit + 1) : shape.series;
+  const output: FieldDemand = { field, series: groups, pointsPerSeries: buckets + 1 + (options.extraPerGroup ?? 0), rangeMs: shape.rangeMs };
+  if (query.intervalMs !== undefined) output.stepMs = query.intervalMs;
+  if (options.intervalFixes !== undefined) output.intervalFixes = options.intervalFixes;
+  let demand = output;
+  if (options.input === 'resampled' && shape.series * shape.pointsPerSeries > groups * output.pointsPerSeries) {
+    demand = { ...output, series: shape.series, pointsPerSeries: shape.pointsPerSeries };
+  }
   ctx.demand.estimate(demand);
 }
 

@@ -48,11 +48,10 @@ export const analyticsResolvers: Resolvers = {
 
 async function resolveAggregate(args: QueryAggregateArgs, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<AggregateGroupModel[]> {
   const source = ctx.registry.get(args.source);
-  const groups = await runAggregate(ctx, source, {
-    ...args,
-    fn: args.function.toLowerCase() as AggregateFunction,
-    groupBy: checkGroupBy(args.groupBy),
-  }, (query) => chargeGroupField(ctx, info, source, query, { limit: args.limit }));
+  const groupBy = checkGroupBy(args.groupBy);
+  const groups = await runAggregate(ctx, source, { ...args, fn: args.function.toLowerCase() as AggregateFunction, groupBy }, (query) =>
+    chargeGroupField(ctx, info, source, query, { groupBy, limit: args.limit, input: 'none' }),
+  );
   ctx.demand.actual(fieldKey(info), pointsInGroups(groups));
   return groups;
 }
@@ -73,7 +72,7 @@ async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext, info: Gra
   const intervalMs = args.interval ?? autoStep(probe.requested, TREND_STEPS);
   const query = { ...probe.query, range: alignRange(probe.requested, intervalMs), intervalMs };
   const forecastIntervals = args.forecastIntervals ?? 6;
-  await chargeGroupField(ctx, info, source, query, { extraPerGroup: forecastIntervals });
+  await chargeGroupField(ctx, info, source, query, { groupBy, extraPerGroup: forecastIntervals, input: 'resampled' });
   const series = await ctx.loaders.load(source, query);
   const combine = (args.combine?.toLowerCase() as AggregateFunction | undefined) ?? (series.some((s) => s.type === 'counter') ? 'sum' : 'avg');
   if (combine === 'wavg' || combine === 'percentile') {

@@ -66,7 +66,7 @@ export class NativeSource implements MetricSource {
     return Promise.all(
       queries.map(async (query) => {
         try {
-          return await this.#answer(query, scope, new PointTally(ctx?.maxPoints ?? POINTS_BACKSTOP, 'answer'));
+          return await this.#answer(query, scope, new PointTally(ctx?.maxPoints ?? POINTS_BACKSTOP, 'resampled answer'));
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
@@ -179,8 +179,8 @@ export class NativeSource implements MetricSource {
       ...(state.type === 'counter' ? { counterBase: columns.before } : {}),
     };
     if (query.intervalMs === undefined) {
+      // Raw points are the store's own, bounded by maxPointsPerSeries: not sized by the query.
       const end = lowerBound(columns.timestamps, query.range.to);
-      tally.add(end);
       // The store's columns are read-only and may be its own: passed on as they are, cut (copied)
       // only when the range ends early.
       if (end === columns.timestamps.length) return { ...base, timestamps: columns.timestamps, values: columns.values };
