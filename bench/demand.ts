@@ -28,7 +28,11 @@ const config = validateConfig(
   {},
 );
 const gateway = await createGateway(config, { log: pino({ level: 'silent' }) });
-await fetch(`${gateway.url}/metrics/track`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench_gauge', value: 1 }) });
+await fetch(`${gateway.url}/metrics/track`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'bench_gauge', value: 1 }),
+});
 
 async function timed(query: string): Promise<{ ms: number; bytes: number }> {
   const started = process.cpuUsage();
@@ -57,10 +61,16 @@ function cpuMs(started: NodeJS.CpuUsage): number {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-console.log('points     shape              CPU ms      MB   bytes/pt  points/s   x baseline');
+function row(label: string, shape: string, run: { ms: number; bytes: number }, points: number, baseMs: number): void {
+  const cells = [run.ms.toFixed(0).padStart(6), mb(run.bytes).padStart(6), (run.bytes / points).toFixed(0).padStart(8)];
+  cells.push(Math.round(points / (run.ms / 1000)).toString().padStart(9), (run.ms / baseMs).toFixed(1).padStart(9));
+  console.log(`${label.padEnd(10)} ${shape.padEnd(24)} ${cells.join('  ')}`);
+}
+
+console.log('points     shape                    CPU ms      MB  bytes/pt   points/s  x baseline');
 for (const points of SIZES) {
   const base = { ms: median(Array.from({ length: RUNS }, () => baseline(points).ms)), bytes: baseline(points).bytes };
-  console.log(`${String(points).padEnd(10)} baseline stringify  ${base.ms.toFixed(0).padStart(6)}  ${mb(base.bytes).padStart(6)}  ${(base.bytes / points).toFixed(0).padStart(8)}  ${Math.round(points / (base.ms / 1000)).toString().padStart(9)}        1.0`);
+  row(String(points), 'baseline stringify', base, points, base.ms);
   // N buckets of 1s ending now: the interval and the range name the answer's size exactly.
   for (const [shape, selection] of [['points {timestamp value}', 'points { timestamp value }'], ['values (columnar)', 'values']] as const) {
     const query = `{ metricData(source: "native", metric: "bench_gauge", from: "now-${points - 1}s", interval: "1s") { ${selection} } }`;
@@ -69,7 +79,7 @@ for (const points of SIZES) {
     for (let i = 0; i < RUNS; i++) runs.push(await timed(query));
     const ms = median(runs.map((run) => run.ms));
     const bytes = runs[0]!.bytes;
-    console.log(`${''.padEnd(10)} ${shape.padEnd(19)} ${ms.toFixed(0).padStart(6)}  ${mb(bytes).padStart(6)}  ${(bytes / points).toFixed(0).padStart(8)}  ${Math.round(points / (ms / 1000)).toString().padStart(9)}  ${(ms / base.ms).toFixed(1).padStart(9)}`);
+    row('', shape, { ms, bytes }, points, base.ms);
   }
 }
 console.log(`peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`);

@@ -138,6 +138,15 @@ describe('demand budgets set small', () => {
     expect(stream.text()).toMatch(/metricStream would build about 1441 points .*limits\.demand\.maxPointsPerField is 1000/);
   });
 
+  it('refuses an Argus query before Argus is asked', async () => {
+    setup.argus.server.resetCount();
+    const { from, to } = window(16);
+    const query = `{ metricData(source: "argus", metric: "netstats.packages", from: "${from}", to: "${to}", interval: "30s") { values } }`;
+    const response = await gql(setup.gateway, query);
+    expect(response.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', source: 'argus', cost: { estimated: 1920, suggestedInterval: '1m' } });
+    expect(setup.argus.server.count()).toBe(0);
+  });
+
   it('refuses an answer with more points than its field budget when the estimate could not know the series (the hard guard)', async () => {
     // Argus cannot count series before it is asked: one per metric is assumed, and it answers with one per key.
     const { from, to } = window(16);
