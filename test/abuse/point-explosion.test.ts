@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EMULATOR_TOKENS, DarktraceEmulator } from '../../src/emulators/darktrace/emulator.js';
 import type { Gateway } from '../../src/gateway.js';
 import { startArgusGateway, window, type ArgusSetup } from '../helpers/argus.js';
@@ -132,10 +132,16 @@ describe('demand budgets set small', () => {
   });
 
   it('refuses a stream whose backfill would not fit', async () => {
-    const stream = await rawSse(`${setup.gateway.url}/graphql`, 'subscription { metricStream(source: "native", metric: "busy", backfill: "1d") { backfill } }');
-    await stream.ended;
-    expect(stream.text()).toMatch(/"code":"BAD_USER_INPUT"/);
-    expect(stream.text()).toMatch(/metricStream would build about 1441 points .*limits\.demand\.maxPointsPerField is 1000/);
+    // Raw native series hold at most maxPointsPerSeries (1,000) points: one fits, three do not.
+    const open = (metric: string) => rawSse(`${setup.gateway.url}/graphql`, `subscription { metricStream(source: "native", metric: "${metric}", backfill: "1d") { backfill } }`);
+    const refused = await open('usage');
+    await refused.ended;
+    expect(refused.text()).toMatch(/"code":"BAD_USER_INPUT"/);
+    expect(refused.text()).toMatch(/metricStream would build about 3000 points \(3 series x 1000 points over 1d of raw points\); limits\.demand\.maxPointsPerField is 1000/);
+    const streaming = await open('busy');
+    await vi.waitFor(() => expect(streaming.text()).toMatch(/"backfill":true/), { timeout: 10_000 });
+    streaming.abort();
+    await streaming.ended;
   });
 
   it('refuses an Argus query before Argus is asked', async () => {

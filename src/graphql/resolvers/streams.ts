@@ -8,6 +8,7 @@ import type { StreamEvent } from '../../streams/stream-hub.js';
 import type { GatewayContext } from '../context.js';
 import { toGraphQLError } from '../errors.js';
 import type { Resolvers, SubscriptionMetricStreamArgs } from '../generated/resolvers-types.js';
+import { fieldKey, shapeOf } from '../cost/estimate.js';
 import { buildMetricQuery } from '../metric-query.js';
 
 const MAX_BACKFILL_MS = MS.DAY;
@@ -34,32 +35,22 @@ export const streamResolvers: Resolvers = {
 
 /**
  * The backfill is the biggest answer a stream sends (a poll brings only what is new since the last
- * one). Charged synchronously, so with what the source can tell at once (a `demandHint` that needs
- * no await) and otherwise one series per metric at the assumed raw spacing.
+ * one): raw points over the backfill window, for the series the source can count.
  */
-function chargeBackfill(ctx: GatewayContext, info: GraphQLResolveInfo, source: MetricSource, query: MetricQuery, backfillMs: number): void {
+async function chargeBackfill(ctx: GatewayContext, info: GraphQLResolveInfo, source: MetricSource, query: MetricQuery, backfillMs: number): Promise<void> {
   const window = { ...query, range: { from: ctx.now - backfillMs, to: ctx.now } };
   delete window.intervalMs;
-  const hint = source.demandHint?.(window, { log: ctx.log });
-  // A hint that needs an await (the native store's count) is not waited for here.
-  if (hint instanceof Promise) hint.catch(() => undefined);
-  const known = hint && !(hint instanceof Promise) ? hint : {};
-  const assumed = Math.ceil(backfillMs / ctx.demand.budgets.assumedRawIntervalMs) + 1;
-  ctx.demand.estimate({
-    field: String(info.path.key),
-    series: known.series ?? query.metrics.length,
-    pointsPerSeries: known.rawPointsPerSeries ?? assumed,
-    rangeMs: backfillMs,
-    intervalFixes: false,
-  });
+  const shape = await shapeOf(ctx, source, window);
+  ctx.demand.estimate({ field: fieldKey(info), ...shape, intervalFixes: false });
 }
 
 /**
  * Not an async generator on purpose: a generator waiting for the next event cannot be returned
  * from until that event comes, so a client leaving a quiet stream would hold its share of the
- * poller. This iterator's `return` releases the subscription at once.
+ * poller. This iterator's `return` releases the subscription at once. Made after an await (the
+ * demand check counts the series first): graphql-js takes a promise of the event stream.
  */
-function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext, info: GraphQLResolveInfo): AsyncIterableIterator<StreamPayload> {
+async function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<AsyncIterableIterator<StreamPayload>> {
   let events: AsyncIterableIterator<StreamEvent>;
   try {
     const source = ctx.registry.get(args.source);
@@ -73,7 +64,7 @@ function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext, info
     if (!source.watch && pollIntervalMs < minimum) {
       throw new BadUserInputError(`interval must be at least ${formatDuration(minimum)} for source '${source.id}' (it is polled); got ${formatDuration(pollIntervalMs)}`, { field: 'interval' });
     }
-    chargeBackfill(ctx, info, source, query, backfillMs);
+    await chargeBackfill(ctx, info, source, query, backfillMs);
     events = ctx.streams.hub.subscribe({
       source,
       metrics: query.metrics,
