@@ -127,7 +127,7 @@ describe('demand budgets set small', () => {
   it('refuses an allocation over more days than fit, saying a shorter range helps', async () => {
     const response = await gql(setup.gateway, `{ allocation(input: { source: "native", metric: "usage", amount: "100", segmentBy: "customer",
       strategy: PROPORTIONAL_ON, from: "now-365d/d", to: "now/d" }) { total } }`);
-    expect(response.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: { budget: 'limits.demand.maxPointsPerField' } });
+    expect(response.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from', cost: { budget: 'limits.demand.maxPointsPerField' } });
     expect(response.errors![0]!.message).toMatch(/To fit, use a shorter range or filters that match fewer series$/);
   });
 
@@ -136,7 +136,7 @@ describe('demand budgets set small', () => {
     const open = (metric: string) => rawSse(`${setup.gateway.url}/graphql`, `subscription { metricStream(source: "native", metric: "${metric}", backfill: "1d") { backfill } }`);
     const refused = await open('usage');
     await refused.ended;
-    expect(refused.text()).toMatch(/"code":"BAD_USER_INPUT"/);
+    expect(refused.text()).toMatch(/"code":"BAD_USER_INPUT","field":"backfill"/);
     expect(refused.text()).toMatch(/metricStream would build about 3000 points \(3 series x 1000 points over 1d of raw points\); limits\.demand\.maxPointsPerField is 1000/);
     const streaming = await open('busy');
     await vi.waitFor(() => expect(streaming.text()).toMatch(/"backfill":true/), { timeout: 10_000 });

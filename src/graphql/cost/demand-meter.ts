@@ -24,6 +24,8 @@ export interface FieldDemand {
   stepMs?: number;
   /** False where a coarser interval cannot help (allocation's days): the fix is a shorter range. */
   intervalFixes?: boolean;
+  /** The argument a refusal names in `extensions.field`. @default 'interval' */
+  argument?: string;
 }
 
 /** Apollo Router's result codes for demand control. */
@@ -49,8 +51,9 @@ export class DemandExceededError extends BadUserInputError {
   constructor(
     message: string,
     readonly cost: { budget: Budget; max: number; estimated?: number; actual?: number; suggestedInterval?: string },
+    argument = 'interval',
   ) {
-    super(message, { field: 'interval' });
+    super(message, { field: argument });
   }
 
   override extensions(): Record<string, unknown> {
@@ -130,6 +133,7 @@ export class DemandMeter {
     throw new DemandExceededError(
       `${demand.field} would build about ${points} points (${shape}); limits.demand.${budget} is ${max}${taken}. To fit, ${fix}`,
       { budget, max, estimated: points, ...(step !== undefined && step < demand.rangeMs ? { suggestedInterval: formatDuration(step) } : {}) },
+      demand.argument,
     );
   }
 }

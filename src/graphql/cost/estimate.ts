@@ -55,7 +55,14 @@ export async function chargeGroupField(
   info: GraphQLResolveInfo,
   source: MetricSource,
   query: MetricQuery,
-  options: { groupBy: readonly string[]; limit?: number | null; extraPerGroup?: number; intervalFixes?: boolean; input: 'resampled' | 'none' },
+  options: {
+    groupBy: readonly string[];
+    limit?: number | null;
+    extraPerGroup?: number;
+    intervalFixes?: boolean;
+    argument?: string;
+    input: 'resampled' | 'none';
+  },
 ): Promise<void> {
   const field = fieldKey(info);
   const shape = await shapeOf(ctx, source, query);
@@ -64,6 +71,7 @@ export async function chargeGroupField(
   const output: FieldDemand = { field, series: groups, pointsPerSeries: buckets + 1 + (options.extraPerGroup ?? 0), rangeMs: shape.rangeMs };
   if (query.intervalMs !== undefined) output.stepMs = query.intervalMs;
   if (options.intervalFixes !== undefined) output.intervalFixes = options.intervalFixes;
+  if (options.argument !== undefined) output.argument = options.argument;
   let demand = output;
   if (options.input === 'resampled' && shape.series * shape.pointsPerSeries > groups * output.pointsPerSeries) {
     demand = { ...output, series: shape.series, pointsPerSeries: shape.pointsPerSeries };

@@ -41,7 +41,7 @@ async function chargeBackfill(ctx: GatewayContext, info: GraphQLResolveInfo, sou
   const window = { ...query, range: { from: ctx.now - backfillMs, to: ctx.now } };
   delete window.intervalMs;
   const shape = await shapeOf(ctx, source, window);
-  ctx.demand.estimate({ field: fieldKey(info), ...shape, intervalFixes: false });
+  ctx.demand.estimate({ field: fieldKey(info), ...shape, intervalFixes: false, argument: 'backfill' });
 }
 
 /**
