@@ -48,6 +48,7 @@ describe('point explosion', () => {
     expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', cost: { budget: 'limits.demand.maxPointsPerField', max: FIELD_BUDGET } });
     expect(error!.extensions!.cost.estimated).toBeGreaterThan(FIELD_BUDGET);
     expect(error!.message).toMatch(/would build about \d+ points .*limits\.demand\.maxPointsPerField is 50000\. To fit, use an interval of at least \w+ or a shorter range/);
+    expect((response as any).extensions.cost).toMatchObject({ estimated: 0, actual: 0, result: 'COST_ESTIMATED_TOO_EXPENSIVE', fields: {} });
     expect(emulator.count('/metricdata')).toBe(0);
     // The process is still serving.
     expect((await read(gateway, '/health')).status).toBe(200);

@@ -75,9 +75,9 @@ export class DemandMeter {
 
   constructor(readonly budgets: DemandBudgets) {}
 
-  /** Whether any field was charged: a response with none carries no `extensions.cost`. */
+  /** Whether any field was charged or refused: a response with neither carries no `extensions.cost`. */
   get charged(): boolean {
-    return this.#fields.size > 0;
+    return this.#fields.size > 0 || this.#result !== 'COST_OK';
   }
 
   /** Charges a field its estimate, or refuses it (nothing is charged then). */
