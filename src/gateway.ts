@@ -26,6 +26,8 @@ import { useInputErrors } from './graphql/use-input-errors.js';
 import { useReportedErrors } from './graphql/use-reported-errors.js';
 import { useResponseCache } from './graphql/use-response-cache.js';
 import { useWarnings } from './graphql/use-warnings.js';
+import { DemandMeter } from './graphql/cost/demand-meter.js';
+import { useCostExtension } from './graphql/cost/use-cost-extension.js';
 import { useRequestDeadline } from './graphql/use-request-deadline.js';
 import { RequestDeadline } from './resilience/request-deadline.js';
 import { useCollectorApi } from './http/collector-routes.js';
@@ -216,6 +218,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
             log: requestLog,
             warn: (warning) => warnings.push(warning),
             ...(caller.tenant !== undefined ? { tenantId: caller.tenant } : {}),
+            maxPoints: config.limits.demand.maxPointsPerField,
           },
           (source, query) => restrictQuery(source, caller, query),
         ),
@@ -224,6 +227,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         warnings,
         reportError: (error) => reported.push(error),
         streams,
+        demand: new DemandMeter(config.limits.demand),
         pacer: new Pacer(),
         shutdownSignal: shutdown.signal,
       };
@@ -244,6 +248,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useInputErrors(),
       useReportedErrors(),
       useWarnings(),
+      useCostExtension(),
       useRequestDeadline(),
       ...useIntrospectionAccess(),
       ...useDocumentLimits(config.limits),

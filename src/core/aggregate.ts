@@ -1,4 +1,5 @@
 import { BadUserInputError } from './errors.js';
+import { bucketCount, POINTS_BACKSTOP, PointTally } from './points.js';
 import { reduce, type AggregateFunction, type BucketPoints } from './reduce.js';
 import { labelsKey, type Labels, type Series } from './series.js';
 import type { TimeRange } from './time.js';
@@ -22,6 +23,11 @@ export interface AggregateSpec {
   intervalMs?: number;
   /** Weight of a point, for wavg: by the point's series labels and timestamp. */
   weight?: (labels: Labels, timestamp: number) => number | undefined;
+  /**
+   * Most buckets over all groups (groups x buckets per group); one more group is refused before
+   * its buckets are made. Absent: POINTS_BACKSTOP.
+   */
+  maxPoints?: number;
 }
 
 export interface AggregateGroup {
@@ -61,7 +67,9 @@ export function aggregate(series: readonly Series[], spec: AggregateSpec): Aggre
   validateAggregateSpec(spec);
   const { range, intervalMs } = spec;
   const first = intervalMs ? Math.floor(range.from / intervalMs) * intervalMs : range.from;
-  const bucketCount = intervalMs ? Math.max(0, Math.ceil((range.to - first) / intervalMs)) : 0;
+  const buckets = intervalMs ? bucketCount(range, intervalMs, spec.maxPoints) : 0;
+  // Every group holds its buckets plus its whole-range value.
+  const tally = new PointTally(spec.maxPoints ?? POINTS_BACKSTOP, 'aggregation');
   const groups = new Map<string, GroupState>();
 
   for (const one of series) {
@@ -69,7 +77,8 @@ export function aggregate(series: readonly Series[], spec: AggregateSpec): Aggre
     const key = labelsKey(labels);
     let group = groups.get(key);
     if (!group) {
-      group = { labels, seriesCount: 0, all: emptyPoints(spec), buckets: Array.from({ length: bucketCount }, () => emptyPoints(spec)) };
+      tally.add(buckets + 1);
+      group = { labels, seriesCount: 0, all: emptyPoints(spec), buckets: Array.from({ length: buckets }, () => emptyPoints(spec)) };
       groups.set(key, group);
     }
     group.seriesCount++;
@@ -87,7 +96,7 @@ export function aggregate(series: readonly Series[], spec: AggregateSpec): Aggre
     const ranked = states.map((state) => ({ state, value: valueOf(state) }));
     ranked.sort((a, b) => (b.value ?? -Infinity) - (a.value ?? -Infinity) || labelsKey(a.state.labels).localeCompare(labelsKey(b.state.labels)));
     states = ranked.slice(0, spec.limit).map((entry) => entry.state);
-    others = merge(ranked.slice(spec.limit).map((entry) => entry.state), bucketCount, spec);
+    others = merge(ranked.slice(spec.limit).map((entry) => entry.state), buckets, spec);
   }
 
   const toGroup = (state: GroupState, isOthers: boolean): AggregateGroup => {

@@ -1,3 +1,4 @@
+import { bucketCount } from './points.js';
 import type { TimeRange } from './time.js';
 
 /**
@@ -64,7 +65,8 @@ export const reducers = {
 
 /**
  * Resamples sorted raw points onto UTC-aligned buckets of `stepMs` covering `range`. Each bucket is
- * stamped with its start; a bucket with no points is a gap (null).
+ * stamped with its start; a bucket with no points is a gap (null). More than `maxPoints` buckets is
+ * refused (BAD_USER_INPUT) before anything is allocated.
  */
 export function bucketize(
   timestamps: readonly number[],
@@ -72,9 +74,10 @@ export function bucketize(
   range: TimeRange,
   stepMs: number,
   reduce: Reducer,
+  maxPoints?: number,
 ): { timestamps: number[]; values: Array<number | null> } {
   const first = Math.floor(range.from / stepMs) * stepMs;
-  const count = Math.max(0, Math.ceil((range.to - first) / stepMs));
+  const count = bucketCount(range, stepMs, maxPoints);
   const outTimes = new Array<number>(count);
   const outValues = new Array<number | null>(count).fill(null);
   for (let i = 0; i < count; i++) outTimes[i] = first + i * stepMs;

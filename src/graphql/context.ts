@@ -6,6 +6,7 @@ import type { QueryCache } from '../cache/query-cache.js';
 import type { SourceHealth, SourceRegistry, MetricSource, SourceWarning } from '../sources/source.js';
 import type { RequestDeadline } from '../resilience/request-deadline.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { DemandMeter } from './cost/demand-meter.js';
 import type { SeriesLoaders } from './loaders.js';
 import type { Pacer } from './pacing.js';
 
@@ -41,6 +42,8 @@ export interface GatewayFields {
     minPollIntervalMs(source: MetricSource): number;
     defaultPollIntervalMs: number;
   };
+  /** This request's demand: each root field's points, estimated and actual (src/graphql/cost). */
+  demand: DemandMeter;
   /** Cuts the execution of a very large answer into turns of the event loop (pacing.ts). */
   pacer: Pacer;
   /** Aborts when the gateway begins shutting down; streams end cleanly on it. */

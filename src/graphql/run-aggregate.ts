@@ -3,7 +3,7 @@ import { aggregate, validateAggregateSpec, type AggregateSpec } from '../core/ag
 import type { AggregateFunction } from '../core/reduce.js';
 import { labelsKey, type Labels, type Series } from '../core/series.js';
 import type { TimeRange } from '../core/time.js';
-import type { MetricSource } from '../sources/source.js';
+import type { MetricQuery, MetricSource } from '../sources/source.js';
 import type { GatewayContext } from './context.js';
 import type { AggregateGroupModel } from './mappers.js';
 import { buildMetricQuery, type MetricArgs } from './metric-query.js';
@@ -27,7 +27,13 @@ const NUMBER = /^\s*[+-]?\d+(\.\d+)?\s*$/;
  * loaders and the cache like any metricData field. Used by `aggregate`, and by `allocation` for
  * usage per segment per day.
  */
-export async function runAggregate(ctx: GatewayContext, source: MetricSource, request: AggregateRequest): Promise<AggregateGroupModel[]> {
+export async function runAggregate(
+  ctx: GatewayContext,
+  source: MetricSource,
+  request: AggregateRequest,
+  /** The demand check, given the query as it will be asked, before any source is asked. */
+  charge: (query: MetricQuery) => Promise<void>,
+): Promise<AggregateGroupModel[]> {
   const built = buildMetricQuery(source, { ...request, metric: request.metric, metrics: undefined }, ctx.now);
   const requested = built.requested;
   // Pushed down or not, the aggregation only sees what the caller may see.
@@ -41,6 +47,7 @@ export async function runAggregate(ctx: GatewayContext, source: MetricSource, re
     limit: request.limit ?? undefined,
     weight: weightBy ? () => undefined : undefined,
   });
+  await charge({ ...query, range, ...(request.interval != null ? { intervalMs: request.interval } : {}) });
 
   if (source.aggregate) {
     const pushed = await ctx.loaders.aggregate(source, {
@@ -63,7 +70,7 @@ export async function runAggregate(ctx: GatewayContext, source: MetricSource, re
   const raw = { ...query };
   delete raw.intervalMs;
   const series = await ctx.loaders.load(source, raw);
-  const spec: AggregateSpec = { fn: request.fn, groupBy: request.groupBy, range };
+  const spec: AggregateSpec = { fn: request.fn, groupBy: request.groupBy, range, maxPoints: ctx.demand.budgets.maxPointsPerField };
   if (request.fn === 'wavg') {
     spec.weight = NUMBER.test(weightBy!) ? constant(Number(weightBy)) : weightLookup(await ctx.loaders.load(source, { ...raw, metrics: [weightBy!] }));
   }

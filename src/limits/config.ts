@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { POINTS_BACKSTOP } from '../core/points.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -35,6 +36,27 @@ export const limitsSchema = z.strictObject({
         windowMs: positiveInt.default(60_000),
       }),
     ])
+    .prefault({}),
+  /**
+   * Demand control (docs/demand-control.md): points a field or a request may build, estimated
+   * before any source is asked and counted again as answers are built.
+   */
+  demand: z
+    .strictObject({
+      /**
+       * Points one root field may build (series x points per series, groups x buckets). Sized by
+       * bench/demand.ts (figures in bench/RESULTS.md): under a second of one core even for points
+       * sent as `points { timestamp value }`, under 3 MB of answer. @default 50000
+       */
+      maxPointsPerField: positiveInt.max(POINTS_BACKSTOP).default(50_000),
+      /** Points all root fields of one request (aliases add up) may build together. @default 50000 */
+      maxPointsPerRequest: positiveInt.default(50_000),
+      /**
+       * Spacing of raw points assumed for a query without interval when the source cannot say
+       * (Argus records); ms. @default 60000 (one a minute)
+       */
+      assumedRawIntervalMs: positiveInt.default(60_000),
+    })
     .prefault({}),
   /**
    * Persisted-operations-only mode for production frontends: a JSON file mapping operation ids

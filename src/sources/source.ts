@@ -37,6 +37,12 @@ export interface QueryContext {
    * native collector) answer from that tenant only; absent: every tenant.
    */
   tenantId?: string;
+  /**
+   * Most points one query's answer may hold (the request's per-field demand budget). Adapters that
+   * build arrays themselves (the native collector's resampling) stop and refuse past it; absent,
+   * the core's POINTS_BACKSTOP applies.
+   */
+  maxPoints?: number;
 }
 
 /** Something the upstream said about an answer that the client should see, though nothing failed. */
@@ -140,7 +146,20 @@ export interface MetricSource {
    * such answers are not served stale. Absent: only time changes answers.
    */
   dataVersion?(): string;
+  /**
+   * What can be known about a query's size before it is asked (the demand check's estimate): the
+   * series it will answer with and at most how many raw points each holds. Must be cheap: a local
+   * count, never an upstream call. Absent or partial: one series per metric, and raw points at
+   * `limits.demand.assumedRawIntervalMs`.
+   */
+  demandHint?(query: MetricQuery, ctx: QueryContext): Promise<DemandHint> | DemandHint;
   close?(): Promise<void>;
+}
+
+export interface DemandHint {
+  series?: number;
+  /** Most points a series holds when the query names no interval (the source's own resolution). */
+  rawPointsPerSeries?: number;
 }
 
 /** The configured sources by id; the one place that turns an unknown id into a clear error. */

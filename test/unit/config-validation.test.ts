@@ -86,6 +86,7 @@ describe('validateConfig', () => {
         maxDirectives: 50,
         maxCost: 50_000,
         rateLimit: { requests: 6000, windowMs: 60_000 },
+        demand: { maxPointsPerField: 50_000, maxPointsPerRequest: 50_000, assumedRawIntervalMs: 60_000 },
       },
       streams: { heartbeat: 12_000, pollInterval: 30_000, maxQueued: 1000 },
       upstreamThread: usableCpus() >= 2,

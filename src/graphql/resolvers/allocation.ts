@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { allocate, formatMinorUnits, minorDigits, toMinorUnits, type AllocationStrategy } from '../../core/allocation.js';
 import { MS } from '../../core/duration.js';
 import { BadUserInputError } from '../../core/errors.js';
@@ -7,6 +8,7 @@ import type { GatewayContext } from '../context.js';
 import { resolveFor } from '../errors.js';
 import type { AllocationInput, Resolvers } from '../generated/resolvers-types.js';
 import type { AllocationModel, AllocationShareModel } from '../mappers.js';
+import { chargeGroupField, fieldKey } from '../cost/estimate.js';
 import { runAggregate } from '../run-aggregate.js';
 
 const MAX_DAYS = 366;
@@ -14,7 +16,7 @@ const MAX_WINDOW_DAYS = 90;
 
 export const allocationResolvers: Resolvers = {
   Query: {
-    allocation: (_, { input }, ctx) => resolveFor(input.source, () => resolveAllocation(input, ctx)),
+    allocation: (_, { input }, ctx, info) => resolveFor(input.source, () => resolveAllocation(input, ctx, info)),
   },
   Allocation: {
     total: (allocation) => formatMinorUnits(allocation.units, allocation.digits),
@@ -31,7 +33,7 @@ export const allocationResolvers: Resolvers = {
   },
 };
 
-async function resolveAllocation(input: AllocationInput, ctx: GatewayContext): Promise<AllocationModel> {
+async function resolveAllocation(input: AllocationInput, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<AllocationModel> {
   const source = ctx.registry.get(input.source);
   const strategy = input.strategy.toLowerCase() as AllocationStrategy;
   const currency = (input.currency ?? 'USD').toUpperCase();
@@ -62,7 +64,7 @@ async function resolveAllocation(input: AllocationInput, ctx: GatewayContext): P
     darktrace: input.darktrace,
     argus: input.argus,
     dynatrace: input.dynatrace,
-  });
+  }, (query) => chargeGroupField(ctx, info, source, query, { groupBy: [input.segmentBy], intervalFixes: false, argument: 'from', input: 'none' }));
 
   const usage = new Map<string, Map<number, number>>();
   for (const group of groups) {
@@ -104,6 +106,8 @@ async function resolveAllocation(input: AllocationInput, ctx: GatewayContext): P
     ...(fixedShares ? { fixedShares } : {}),
     fallbackEven: input.fallback === 'EVEN',
   });
+  // Usage per segment per day came in; shares per segment (and per day for per: DAY) go out.
+  ctx.demand.actual(fieldKey(info), result.shares.length + result.days.reduce((sum, day) => sum + 1 + day.shares.length, 0));
   const toShares = (rows: typeof result.shares, of: bigint): AllocationShareModel[] =>
     rows.map((row) => ({ segment: row.segment, usage: row.usage, units: row.units, of, digits }));
   return {

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { aggregate } from '../../core/aggregate.js';
 import { BadUserInputError } from '../../core/errors.js';
 import type { AggregateFunction } from '../../core/reduce.js';
@@ -8,6 +9,7 @@ import type { GatewayContext } from '../context.js';
 import { resolveFor } from '../errors.js';
 import type { QueryAggregateArgs, QueryTrendArgs, Resolvers } from '../generated/resolvers-types.js';
 import type { AggregateGroupModel, TrendModel } from '../mappers.js';
+import { chargeGroupField, fieldKey } from '../cost/estimate.js';
 import { buildMetricQuery } from '../metric-query.js';
 import { runAggregate } from '../run-aggregate.js';
 
@@ -17,8 +19,8 @@ const TREND_STEPS = 100;
 
 export const analyticsResolvers: Resolvers = {
   Query: {
-    aggregate: (_, args, ctx) => resolveFor(args.source, () => resolveAggregate(args, ctx)),
-    trend: (_, args, ctx) => resolveFor(args.source, () => resolveTrend(args, ctx)),
+    aggregate: (_, args, ctx, info) => resolveFor(args.source, () => resolveAggregate(args, ctx, info)),
+    trend: (_, args, ctx, info) => resolveFor(args.source, () => resolveTrend(args, ctx, info)),
   },
   AggregateGroup: {
     labels: (group) => toLabels(group.labels),
@@ -44,16 +46,17 @@ export const analyticsResolvers: Resolvers = {
   },
 };
 
-async function resolveAggregate(args: QueryAggregateArgs, ctx: GatewayContext): Promise<AggregateGroupModel[]> {
+async function resolveAggregate(args: QueryAggregateArgs, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<AggregateGroupModel[]> {
   const source = ctx.registry.get(args.source);
-  return runAggregate(ctx, source, {
-    ...args,
-    fn: args.function.toLowerCase() as AggregateFunction,
-    groupBy: checkGroupBy(args.groupBy),
-  });
+  const groupBy = checkGroupBy(args.groupBy);
+  const groups = await runAggregate(ctx, source, { ...args, fn: args.function.toLowerCase() as AggregateFunction, groupBy }, (query) =>
+    chargeGroupField(ctx, info, source, query, { groupBy, limit: args.limit, input: 'none' }),
+  );
+  ctx.demand.actual(fieldKey(info), pointsInGroups(groups));
+  return groups;
 }
 
-async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext): Promise<TrendModel[]> {
+async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<TrendModel[]> {
   const source: MetricSource = ctx.registry.get(args.source);
   const groupBy = checkGroupBy(args.groupBy);
   if (args.forecastIntervals != null && (args.forecastIntervals < 0 || args.forecastIntervals > 1000)) {
@@ -68,13 +71,15 @@ async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext): Promise<
   const probe = buildMetricQuery(source, { ...args, metrics: undefined }, ctx.now);
   const intervalMs = args.interval ?? autoStep(probe.requested, TREND_STEPS);
   const query = { ...probe.query, range: alignRange(probe.requested, intervalMs), intervalMs };
+  const forecastIntervals = args.forecastIntervals ?? 6;
+  await chargeGroupField(ctx, info, source, query, { groupBy, extraPerGroup: forecastIntervals, input: 'resampled' });
   const series = await ctx.loaders.load(source, query);
   const combine = (args.combine?.toLowerCase() as AggregateFunction | undefined) ?? (series.some((s) => s.type === 'counter') ? 'sum' : 'avg');
   if (combine === 'wavg' || combine === 'percentile') {
     throw new BadUserInputError(`combine takes SUM, AVG, MIN, MAX, COUNT, FIRST, LAST, MEDIAN, RATE or STDDEV; got ${combine.toUpperCase()}`, { field: 'combine' });
   }
-  const groups = aggregate(series, { fn: combine, groupBy, range: query.range, intervalMs });
-  return groups.map((group) => {
+  const groups = aggregate(series, { fn: combine, groupBy, range: query.range, intervalMs, maxPoints: ctx.demand.budgets.maxPointsPerField });
+  const trends = groups.map((group): TrendModel => {
     const { timestamps, values } = group.buckets!;
     return {
       labels: group.labels,
@@ -85,10 +90,16 @@ async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext): Promise<
         intervalMs,
         stableBandPercent: args.stableBand ?? 1,
         anomalies: { threshold: args.anomalyThreshold ?? 3.5 },
-        forecastIntervals: args.forecastIntervals ?? 6,
+        forecastIntervals,
       }),
     };
   });
+  ctx.demand.actual(fieldKey(info), trends.reduce((sum, trend) => sum + trend.timestamps.length + trend.result.forecast.length, 0));
+  return trends;
+}
+
+function pointsInGroups(groups: readonly AggregateGroupModel[]): number {
+  return groups.reduce((sum, group) => sum + 1 + (group.buckets?.timestamps.length ?? 0), 0);
 }
 
 function checkGroupBy(groupBy: readonly string[] | null | undefined): string[] {

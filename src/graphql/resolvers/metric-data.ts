@@ -2,17 +2,21 @@ import { lowerBound, type Series } from '../../core/series.js';
 import type { TimeRange } from '../../core/time.js';
 import { resolveFor } from '../errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
+import { chargeSeriesField, fieldKey, pointsInSeries } from '../cost/estimate.js';
 import { buildMetricQuery } from '../metric-query.js';
 
 export const metricDataResolvers: Resolvers = {
   Query: {
-    metricData: (_, args, ctx) =>
+    metricData: (_, args, ctx, info) =>
       resolveFor(args.source, async () => {
         const source = ctx.registry.get(args.source);
         const { query, requested } = buildMetricQuery(source, args, ctx.now);
+        await chargeSeriesField(ctx, info, source, query);
         const series = await ctx.loaders.load(source, query);
         // Raw points were fetched for the aligned (cache-friendly) range; give back what was asked.
-        return query.intervalMs === undefined ? series.map((s) => trim(s, requested)) : series;
+        const answer = query.intervalMs === undefined ? series.map((s) => trim(s, requested)) : series;
+        ctx.demand.actual(fieldKey(info), pointsInSeries(answer));
+        return answer;
       }),
   },
   Series: {

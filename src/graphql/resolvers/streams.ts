@@ -2,10 +2,13 @@ import { restrictQuery } from '../../auth/access.js';
 import { BadUserInputError } from '../../core/errors.js';
 import { formatDuration, MS } from '../../core/duration.js';
 import type { Series } from '../../core/series.js';
+import type { MetricQuery, MetricSource } from '../../sources/source.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { StreamEvent } from '../../streams/stream-hub.js';
 import type { GatewayContext } from '../context.js';
 import { toGraphQLError } from '../errors.js';
 import type { Resolvers, SubscriptionMetricStreamArgs } from '../generated/resolvers-types.js';
+import { fieldKey, shapeOf } from '../cost/estimate.js';
 import { buildMetricQuery } from '../metric-query.js';
 
 const MAX_BACKFILL_MS = MS.DAY;
@@ -18,7 +21,7 @@ interface StreamPayload {
 export const streamResolvers: Resolvers = {
   Subscription: {
     metricStream: {
-      subscribe: (_, args, ctx) => subscribe(args, ctx) as never,
+      subscribe: (_, args, ctx, info) => subscribe(args, ctx, info) as never,
       resolve: (payload: StreamPayload, args: SubscriptionMetricStreamArgs) => {
         if ('error' in payload.event) throw toGraphQLError(payload.event.error, args.source);
         return { series: payload.event.series, backfill: payload.event.backfill };
@@ -31,11 +34,23 @@ export const streamResolvers: Resolvers = {
 };
 
 /**
+ * The backfill is the biggest answer a stream sends (a poll brings only what is new since the last
+ * one): raw points over the backfill window, for the series the source can count.
+ */
+async function chargeBackfill(ctx: GatewayContext, info: GraphQLResolveInfo, source: MetricSource, query: MetricQuery, backfillMs: number): Promise<void> {
+  const window = { ...query, range: { from: ctx.now - backfillMs, to: ctx.now } };
+  delete window.intervalMs;
+  const shape = await shapeOf(ctx, source, window);
+  ctx.demand.estimate({ field: fieldKey(info), ...shape, intervalFixes: false, argument: 'backfill' });
+}
+
+/**
  * Not an async generator on purpose: a generator waiting for the next event cannot be returned
  * from until that event comes, so a client leaving a quiet stream would hold its share of the
- * poller. This iterator's `return` releases the subscription at once.
+ * poller. This iterator's `return` releases the subscription at once. Made after an await (the
+ * demand check counts the series first): graphql-js takes a promise of the event stream.
  */
-function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext): AsyncIterableIterator<StreamPayload> {
+async function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<AsyncIterableIterator<StreamPayload>> {
   let events: AsyncIterableIterator<StreamEvent>;
   try {
     const source = ctx.registry.get(args.source);
@@ -49,6 +64,7 @@ function subscribe(args: SubscriptionMetricStreamArgs, ctx: GatewayContext): Asy
     if (!source.watch && pollIntervalMs < minimum) {
       throw new BadUserInputError(`interval must be at least ${formatDuration(minimum)} for source '${source.id}' (it is polled); got ${formatDuration(pollIntervalMs)}`, { field: 'interval' });
     }
+    await chargeBackfill(ctx, info, source, query, backfillMs);
     events = ctx.streams.hub.subscribe({
       source,
       metrics: query.metrics,

@@ -1,5 +1,6 @@
 import type { AggregateGroup } from '../../core/aggregate.js';
 import { UpstreamUnavailableError } from '../../core/errors.js';
+import { bucketCount } from '../../core/points.js';
 import { labelsKey } from '../../core/series.js';
 import { deadlineOf, markDeadline } from '../../resilience/signal-deadline.js';
 import { metricPath, type ArgusClient } from './client.js';
@@ -68,7 +69,7 @@ export async function runAggregate(client: ArgusClient, plan: AggregatePlan, sig
   const seriesByGroup = perSeries ? countSeries(perSeries, plan) : undefined;
   const step = plan.intervalMs;
   const first = step ? Math.floor(plan.range.from / step) * step : 0;
-  const count = step ? Math.max(0, Math.ceil((plan.range.to - first) / step)) : 0;
+  const count = step ? bucketCount(plan.range, step) : 0;
   const combinable = plan.fn === 'sum' || plan.fn === 'min' || plan.fn === 'max';
 
   const groups: Working[] = rowsOf(main, plan).map(({ labels, points }) => {

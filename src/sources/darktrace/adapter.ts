@@ -5,7 +5,7 @@ import type { Labels, Series } from '../../core/series.js';
 import type { UpstreamGuard } from '../../resilience/upstream-guard.js';
 import type { GatewayMetrics } from '../../telemetry/metrics.js';
 import type { UpstreamTransport } from '../http/transport.js';
-import type { MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
+import type { DemandHint, MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
 import { DarktraceClient } from './client.js';
 import { settleLimited } from './concurrency.js';
 import type { DarktraceSourceConfig } from './config.js';
@@ -54,6 +54,16 @@ export class DarktraceSource implements MetricSource {
     this.#concurrency = options.concurrency ?? 4;
     this.#log = options.log;
     this.#descriptors = new DescriptorCache(this.id, () => this.#client.get('/metrics', []), options.descriptorsTtlMs ?? 600_000);
+  }
+
+  /**
+   * One series per metric and listed device (the `devices` fan-out; network-wide is one). Without
+   * an interval the appliance answers in its own 60 s buckets.
+   */
+  demandHint(query: MetricQuery): DemandHint {
+    const devices = (query.params as { devices?: unknown } | undefined)?.devices;
+    const perMetric = Array.isArray(devices) ? Math.max(1, devices.length) : 1;
+    return { series: query.metrics.length * perMetric, rawPointsPerSeries: Math.ceil((query.range.to - query.range.from) / (DEFAULT_INTERVAL_S * 1000)) + 1 };
   }
 
   async query(queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]> {

@@ -19,6 +19,7 @@ import type {
   SeriesAnswer,
   SourceHealth,
   SourceWarning,
+  DemandHint,
 } from '../source.js';
 import { groupsFromAnswer, type ExpressionAnswer } from './aggregate.js';
 import { planAggregate, type AggregatePlan } from './aggregate-plan.js';
@@ -132,6 +133,11 @@ export class DynatraceSource implements MetricSource {
     } else {
       this.#ready = Promise.resolve();
     }
+  }
+
+  /** Without an interval no resolution is sent, and Dynatrace answers with its default of 120 slots per series. */
+  demandHint(query: MetricQuery): DemandHint {
+    return query.intervalMs === undefined ? { rawPointsPerSeries: 121 } : {};
   }
 
   async query(queries: readonly MetricQuery[], ctx: QueryContext): Promise<QueryResult[]> {

@@ -1,5 +1,6 @@
 import type { AggregateGroup } from '../../core/aggregate.js';
 import { MS } from '../../core/duration.js';
+import { bucketCount } from '../../core/points.js';
 import { labelsKey, type Labels } from '../../core/series.js';
 import type { AggregatePlan, Statistic } from './aggregate-plan.js';
 import { REMAINDER_LABEL, toSeries, type MetricSeriesCollection } from './response.js';
@@ -99,15 +100,15 @@ export function groupsFromAnswer(
 function order(groups: readonly Group[], plan: AggregatePlan, conversion: UnitConversion): AggregateGroup[] {
   const step = plan.intervalMs;
   const first = step ? Math.floor(plan.range.from / step) * step : 0;
-  const bucketCount = step ? Math.max(0, Math.ceil((plan.range.to - first) / step)) : 0;
+  const buckets = step ? bucketCount(plan.range, step) : 0;
 
   const summarise = (labels: Record<string, string>, members: readonly Group[], others: boolean): AggregateGroup => {
     const whole = empty();
-    const buckets = Array.from({ length: bucketCount }, empty);
+    const slots = Array.from({ length: buckets }, empty);
     for (const member of members) {
       for (const [start, stats] of member.slots) {
         merge(whole, stats);
-        if (step) merge(buckets[Math.floor((start - first) / step)]!, stats);
+        if (step) merge(slots[Math.floor((start - first) / step)]!, stats);
       }
     }
     const group: AggregateGroup = {
@@ -118,8 +119,8 @@ function order(groups: readonly Group[], plan: AggregatePlan, conversion: UnitCo
     };
     if (step) {
       group.buckets = {
-        timestamps: buckets.map((_, i) => first + i * step),
-        values: buckets.map((stats) => finish(plan.fn, stats, conversion)),
+        timestamps: slots.map((_, i) => first + i * step),
+        values: slots.map((stats) => finish(plan.fn, stats, conversion)),
       };
     }
     return group;

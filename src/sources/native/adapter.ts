@@ -1,7 +1,8 @@
 import { BadUserInputError } from '../../core/errors.js';
 import { METRIC_NAME } from '../../core/metric-name.js';
+import { countBuckets, POINTS_BACKSTOP, PointTally } from '../../core/points.js';
 import { bucketize, lowerBound, reducers, type Series } from '../../core/series.js';
-import type { MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
+import type { DemandHint, MetricDescriptor, MetricQuery, MetricSource, QueryContext, QueryResult, SourceHealth } from '../source.js';
 import { toTrackedPoint, type RawTrack, type TrackedPoint } from './point.js';
 import { MemoryNativeStore } from './memory-store.js';
 import type { NativeStore, PointColumns, SeriesState, StoreScope } from './store.js';
@@ -59,13 +60,13 @@ export class NativeSource implements MetricSource {
     }
   }
 
-  async query(queries: readonly MetricQuery[], ctx?: Pick<QueryContext, 'tenantId'>): Promise<QueryResult[]> {
+  async query(queries: readonly MetricQuery[], ctx?: Pick<QueryContext, 'tenantId' | 'maxPoints'>): Promise<QueryResult[]> {
     // A caller bound to a tenant sees that tenant's series only.
     const scope: StoreScope = ctx?.tenantId !== undefined ? { tenantId: ctx.tenantId } : {};
     return Promise.all(
       queries.map(async (query) => {
         try {
-          return await this.#answer(query, scope);
+          return await this.#answer(query, scope, new PointTally(ctx?.maxPoints ?? POINTS_BACKSTOP, 'resampled answer'));
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
@@ -121,6 +122,16 @@ export class NativeSource implements MetricSource {
       });
   }
 
+  /** The store counts matching series cheaply; raw series never hold more than maxPointsPerSeries points. */
+  async demandHint(query: MetricQuery, ctx?: Pick<QueryContext, 'tenantId'>): Promise<DemandHint> {
+    const scope: StoreScope = ctx?.tenantId !== undefined ? { tenantId: ctx.tenantId } : {};
+    let series = 0;
+    for (const metric of query.metrics) {
+      if (METRIC_NAME.test(metric)) series += (await this.store.series({ name: metric, filters: query.filters, ...scope })).length;
+    }
+    return { series, rawPointsPerSeries: this.store.limits.maxPointsPerSeries };
+  }
+
   async health(): Promise<SourceHealth> {
     return this.store.health();
   }
@@ -129,7 +140,7 @@ export class NativeSource implements MetricSource {
     await this.store.close();
   }
 
-  async #answer(query: MetricQuery, scope: StoreScope): Promise<Series[]> {
+  async #answer(query: MetricQuery, scope: StoreScope, tally: PointTally): Promise<Series[]> {
     for (const metric of query.metrics) {
       if (!METRIC_NAME.test(metric)) {
         throw new BadUserInputError(`metric '${metric}' is not a valid metric name`, { field: 'metric', source: this.id });
@@ -147,7 +158,7 @@ export class NativeSource implements MetricSource {
       for (const state of states) {
         const columns = points.get(state.id);
         if (!columns) continue;
-        const series = this.#toSeries(state, columns, query);
+        const series = this.#toSeries(state, columns, query, tally);
         if (series.values.some((value) => value !== null)) {
           if (unit !== undefined) series.unit = unit;
           out.push(series);
@@ -157,7 +168,7 @@ export class NativeSource implements MetricSource {
     return out;
   }
 
-  #toSeries(state: SeriesState, columns: PointColumns, query: MetricQuery): Series {
+  #toSeries(state: SeriesState, columns: PointColumns, query: MetricQuery, tally: PointTally): Series {
     // A counter's running total before the first point given is known here (the store keeps
     // counting trimmed increments), so aggregation can take the first point as an increment too.
     const base = {
@@ -168,6 +179,7 @@ export class NativeSource implements MetricSource {
       ...(state.type === 'counter' ? { counterBase: columns.before } : {}),
     };
     if (query.intervalMs === undefined) {
+      // Raw points are the store's own, bounded by maxPointsPerSeries: not sized by the query.
       const end = lowerBound(columns.timestamps, query.range.to);
       // The store's columns are read-only and may be its own: passed on as they are, cut (copied)
       // only when the range ends early.
@@ -175,7 +187,9 @@ export class NativeSource implements MetricSource {
       return { ...base, timestamps: columns.timestamps.slice(0, end), values: columns.values.slice(0, end) };
     }
     const reduce = state.type === 'counter' ? reducers.last : reducers.avg;
-    const resampled = bucketize(columns.timestamps, columns.values, query.range, query.intervalMs, reduce);
+    // Counted before the buckets are made: a wrong series estimate stops here, not in the heap.
+    tally.add(countBuckets(query.range, query.intervalMs));
+    const resampled = bucketize(columns.timestamps, columns.values, query.range, query.intervalMs, reduce, tally.limit);
     return { ...base, intervalMs: query.intervalMs, ...resampled };
   }
 }

@@ -1,3 +1,4 @@
+import { checkBuckets } from '../../../core/points.js';
 import { matchesFilters, type LabelFilter, type Labels, type Series } from '../../../core/series.js';
 import type { TimeRange } from '../../../core/time.js';
 import type { SourceWarning } from '../../source.js';
@@ -22,7 +23,7 @@ export interface ExportQuery {
 export function answerFromExports(store: ExportStore, source: string, query: ExportQuery): { series: Series[]; warnings: SourceWarning[] } {
   const series: Series[] = [];
   const warnings: SourceWarning[] = [];
-  const buckets = Math.ceil((query.range.to - query.range.from) / query.stepMs);
+  const buckets = checkBuckets(Math.ceil((query.range.to - query.range.from) / query.stepMs), query.range, query.stepMs);
   for (const resolved of query.metrics) {
     const view = store.view(resolved.name);
     if (!view) {
