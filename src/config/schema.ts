@@ -5,6 +5,7 @@ import { darktraceSourceSchema } from '../sources/darktrace/config.js';
 import { argusSourceSchema } from '../sources/argus/config.js';
 import { dynatraceSourceSchema } from '../sources/dynatrace/config.js';
 import { authSchema } from '../auth/config.js';
+import { reservedPath } from '../http/routes.js';
 import { limitsSchema } from '../limits/config.js';
 import { sourceResilienceOptions } from '../resilience/config.js';
 import { usableCpus } from './usable-cpus.js';
@@ -30,6 +31,13 @@ const durationOrOff = z
   .transform((value, ctx) => (value === 0 || value === '0' || value === '0s' ? 0 : durationMs(value, ctx, `0 (off) or ${DURATION_FORMS}`)));
 
 const positiveInt = z.number().int().positive();
+
+const graphqlPathSchema = z
+  .string()
+  .regex(/^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/, "must be a path like /graphql or /api/graphql: segments of letters, digits, '.', '_', '~' or '-'")
+  .refine((path) => !reservedPath(path) && !path.split('/').some((segment) => segment === '.' || segment === '..'), {
+    message: 'must not be /, /livez, /ready, /health or under /metrics or /explore (other routes answer there)',
+  });
 
 const cacheTtl = z.union([
   z.literal(false),
@@ -75,6 +83,8 @@ export const SOURCE_KINDS_CONFIGURABLE = sourceSchema.options.map((option) => op
 export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(4000),
     host: z.string().min(1).default('0.0.0.0'),
+    /** The one path GraphQL (HTTP, SSE, WebSocket) is served at; every other path is 404. @default "/graphql" */
+    graphqlPath: graphqlPathSchema.default('/graphql'),
     redis: z
       .strictObject({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
@@ -82,6 +92,8 @@ export const configSchema = z.strictObject({
         keyPrefix: z.string().optional(),
         /** @default 100 */
         commandTimeoutMs: positiveInt.optional(),
+        /** After a Redis failure, how long the cache and the limiters leave Redis alone. @default 1000 */
+        backoffMs: positiveInt.optional(),
       })
       .optional(),
     cache: z
