@@ -48,6 +48,7 @@ import { useExplorePage } from './http/use-explore-page.js';
 import { attachWebSocket } from './http/websocket.js';
 import { websocketAdmission } from './http/websocket-admission.js';
 import { useRoutes } from './http/use-routes.js';
+import { originFormOnly } from './http/origin-form.js';
 import { requestInfo, useRequestLog } from './http/use-request-log.js';
 import { createSource } from './sources/create.js';
 import { UpstreamThread } from './sources/http/upstream-thread.js';
@@ -269,7 +270,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     ],
   });
 
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, yoga);
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, originFormOnly(yoga));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

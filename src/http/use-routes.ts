@@ -33,7 +33,7 @@ export function useRoutes({ graphqlPath }: RoutesOptions): Plugin {
         return;
       }
       const { status, body } = describeProblem(
-        new HttpProblem(404, `no route for ${request.method} ${JSON.stringify(shownTarget(target))}; GraphQL is served at ${graphqlPath} exactly`, 'NOT_FOUND'),
+        new HttpProblem(404, `no route for ${request.method} ${JSON.stringify(shownTarget(targetPath(target)))}; GraphQL is served at ${graphqlPath} exactly`, 'NOT_FOUND'),
       );
       endResponse(fetchAPI.Response.json(body, { status, headers: { 'cache-control': 'no-store' } }));
     },
