@@ -15,14 +15,15 @@ export interface RawAnswer {
 export function rawRequest(
   url: string,
   target: string,
-  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  { method = 'GET', headers = {}, body, localAddress }: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
 ): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   const lines = [`${method} ${target} HTTP/1.1`, `Host: ${headers.host ?? `${hostname}:${port}`}`, 'Connection: close'];
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() !== 'host') lines.push(`${key}: ${value}`);
   if (body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
+    // A loopback address other than 127.0.0.1 (any of 127/8 on Linux) poses as another client.
+    const socket = connect({ port: Number(port), host: hostname, ...(localAddress ? { localAddress } : {}) });
     let data = '';
     const finish = () => {
       socket.destroy();
