@@ -237,7 +237,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       };
     },
     plugins: [
-      useRequestLog({ log, metrics }),
+      useRequestLog({ log, metrics, graphqlPath: config.graphqlPath }),
       useBodyLimit(config.limits.maxBodyBytes),
       useRoutes({ graphqlPath: config.graphqlPath }),
       useAuth({ gate, log: log.child({ component: 'auth' }) }),
