@@ -56,8 +56,10 @@ export function useAuth({ gate, log }: AuthPluginOptions): Plugin {
  * Refusals fall through to useRoutes (404) or useAuth (401/429, counted there).
  */
 export async function mayShowGraphiQL(gate: LoginGate, graphqlPath: string, request: Request, serverContext: unknown): Promise<boolean> {
-  const target = rawTarget(serverContext) ?? new URL(request.url).pathname;
-  if (routeFor(target, graphqlPath)?.name !== 'graphql' || new URL(request.url).pathname !== graphqlPath) return false;
+  // The same check as useRoutes: the target as sent is the GraphQL route, and the URL yoga built says so too.
+  const pathname = new URL(request.url).pathname;
+  const target = rawTarget(serverContext) ?? pathname;
+  if (routeFor(target, graphqlPath)?.name !== 'graphql' || pathname !== graphqlPath) return false;
   const caller = await gate.peek(credentialsFromHeaders(request.headers), peerAddress(serverContext));
   return caller?.introspection === true;
 }
