@@ -162,7 +162,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   // Window counters of the client rate limit (`rl:`) and the failed-login throttle (`fl:`), shared through Redis when configured.
   const windows = (name: 'rl' | 'fl', windowMs: number, maxKeys?: number): WindowCounter =>
     config.redis
-      ? new RedisWindowCounter({ ...config.redis, keyPrefix: `${config.redis.keyPrefix ?? 'mg:'}${name}:`, windowMs, ...(maxKeys ? { maxKeys } : {}), log: log.child({ component: name === 'rl' ? 'rate-limit' : 'failed-logins' }) })
+      ? new RedisWindowCounter({
+          ...config.redis,
+          keyPrefix: `${config.redis.keyPrefix ?? 'mg:'}${name}:`,
+          windowMs,
+          ...(maxKeys ? { maxKeys } : {}),
+          log: log.child({ component: name === 'rl' ? 'rate-limit' : 'failed-logins' }),
+        })
       : new MemoryWindowCounter(windowMs, maxKeys);
   const rateLimit = config.limits.rateLimit;
   const limiter = rateLimit === false ? undefined : new ClientRateLimiter(rateLimit.requests, windows('rl', rateLimit.windowMs));
@@ -278,7 +284,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       resolve();
     });
   });
-  const websocket = attachWebSocket(server, yoga, { graphqlPath: config.graphqlPath, keepAliveMs: config.streams.heartbeat, ...websocketAdmission({ gate, limiter }) });
+  const websocket = attachWebSocket(server, yoga, {
+    graphqlPath: config.graphqlPath,
+    keepAliveMs: config.streams.heartbeat,
+    ...websocketAdmission({ gate, limiter }),
+  });
   ready = true;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -42,7 +42,8 @@ export function useRequestLog({ log, metrics, graphqlPath = '/graphql' }: Reques
       response.headers.set('x-request-id', info.id);
       const url = new URL(request.url);
       const streaming = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
-      metrics.httpRequests.inc({ route: url.pathname === graphqlPath ? '/graphql' : url.pathname === '/graphql' ? 'other' : routeOf(url.pathname), status: `${Math.floor(response.status / 100)}xx` });
+      const route = url.pathname === graphqlPath ? '/graphql' : url.pathname === '/graphql' ? 'other' : routeOf(url.pathname);
+      metrics.httpRequests.inc({ route, status: `${Math.floor(response.status / 100)}xx` });
       info.log.info(
         {
           method: request.method,

@@ -32,9 +32,8 @@ export function useRoutes({ graphqlPath }: RoutesOptions): Plugin {
         byRequest.set(request, route);
         return;
       }
-      const { status, body } = describeProblem(
-        new HttpProblem(404, `no route for ${request.method} ${JSON.stringify(shownTarget(targetPath(target)))}; GraphQL is served at ${graphqlPath} exactly`, 'NOT_FOUND'),
-      );
+      const message = `no route for ${request.method} ${JSON.stringify(shownTarget(targetPath(target)))}; GraphQL is served at ${graphqlPath} exactly`;
+      const { status, body } = describeProblem(new HttpProblem(404, message, 'NOT_FOUND'));
       endResponse(fetchAPI.Response.json(body, { status, headers: { 'cache-control': 'no-store' } }));
     },
   };

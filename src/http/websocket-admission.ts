@@ -12,13 +12,20 @@ import type { WebSocketOptions } from './websocket.js';
 /** The close code for a connection refused because its address is throttled (graphql-ws clients do not retry it). */
 export const THROTTLED_CLOSE_CODE = 4429;
 
+export interface WebSocketAdmissionOptions {
+  /** Authentication behind the failed-login throttle. */
+  gate: LoginGate;
+  /** The client rate limit; undefined when it is off. */
+  limiter: ClientRateLimiter | undefined;
+}
+
 /**
  * The door rules of HTTP, for WebSocket connections: an upgrade from a throttled address or over
  * the address's rate limit is refused with HTTP 429 before the handshake; connection_init is
  * authenticated behind the failed-login throttle (4403 for bad credentials, 4429 once throttled);
  * every subscribe counts against the client's rate limit and over it fails with RATE_LIMITED.
  */
-export function websocketAdmission({ gate, limiter }: { gate: LoginGate; limiter: ClientRateLimiter | undefined }): Pick<WebSocketOptions, 'admit' | 'authenticate' | 'beforeOperation'> {
+export function websocketAdmission({ gate, limiter }: WebSocketAdmissionOptions): Pick<WebSocketOptions, 'admit' | 'authenticate' | 'beforeOperation'> {
   const addressOf = (upgrade: IncomingMessage) => upgrade.socket.remoteAddress ?? 'unknown';
   const tooMany = (error: RateLimitedError) => ({
     status: 429,

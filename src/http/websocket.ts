@@ -4,7 +4,10 @@ import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import { routeFor } from './routes.js';
+import { routeFor, shownTarget, targetPath } from './routes.js';
+
+/** The answer when checking an upgrade failed (Redis has its own fallback; this is for the unforeseen). */
+const UNCHECKED: UpgradeRefusal = { status: 503, body: { detail: 'the WebSocket upgrade could not be checked; retry', code: 'UPSTREAM_UNAVAILABLE' } };
 
 /** An upgrade refused before the handshake: a plain HTTP answer. */
 export interface UpgradeRefusal {
@@ -45,7 +48,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<any, an
     void (async () => {
       const target = upgrade.url ?? '';
       if (routeFor(target, options.graphqlPath)?.name !== 'graphql') {
-        refuseUpgrade(socket, { status: 404, body: { detail: `no WebSocket route at ${JSON.stringify(target.slice(0, 120))}; GraphQL is at ${options.graphqlPath}`, code: 'NOT_FOUND' } });
+        const detail = `no WebSocket route at ${JSON.stringify(shownTarget(targetPath(target)))}; GraphQL is at ${options.graphqlPath}`;
+        refuseUpgrade(socket, { status: 404, body: { detail, code: 'NOT_FOUND' } });
         return;
       }
       const refused = await options.admit?.(upgrade);
@@ -54,7 +58,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<any, an
         return;
       }
       wss.handleUpgrade(upgrade, socket, head, (ws) => wss.emit('connection', ws, upgrade));
-    })().catch(() => refuseUpgrade(socket, { status: 503, body: { detail: 'the WebSocket upgrade could not be checked; retry', code: 'UPSTREAM_UNAVAILABLE' } }));
+    })().catch(() => refuseUpgrade(socket, UNCHECKED));
   };
   server.on('upgrade', onUpgrade);
 
@@ -92,7 +96,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<any, an
         const request = requests.get(ctx.extra.socket) ?? requestOf(upgrade);
         const refused = await options.beforeOperation?.(request, upgrade);
         if (refused) return [refused];
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({ ...ctx, req: upgrade, socket: ctx.extra.socket, params, request });
+        const enveloped = yoga.getEnveloped({ ...ctx, req: upgrade, socket: ctx.extra.socket, params, request });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
         const document = parse(params.query);
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
