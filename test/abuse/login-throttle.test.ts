@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway.js';
 import { MemoryWindowCounter } from '../../src/limits/window-counter.js';
 import { startGateway } from '../helpers/gateway.js';
-import { rawRequest } from '../helpers/raw-http.js';
+import { rawRequest, UPGRADE_HEADERS } from '../helpers/raw-http.js';
 import { uniquePrefix } from '../helpers/collector.js';
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -16,7 +16,8 @@ const WINDOW_MS = 60_000;
 describe('failed-login throttle', () => {
   const gateways: Gateway[] = [];
   const start = async (extra: Record<string, unknown> = {}) => {
-    const gateway = await startGateway({ auth: { apiKeys: [{ id: 'web', sha256: sha(KEY), tenant: 'acme' }], failedLogins: { max: MAX, windowMs: WINDOW_MS } }, ...extra });
+    const auth = { apiKeys: [{ id: 'web', sha256: sha(KEY), tenant: 'acme' }], failedLogins: { max: MAX, windowMs: WINDOW_MS } };
+    const gateway = await startGateway({ auth, ...extra });
     gateways.push(gateway);
     return gateway;
   };
@@ -52,9 +53,7 @@ describe('failed-login throttle', () => {
     expect(JSON.parse(rest.body)).toMatchObject({ code: 'RATE_LIMITED', detail: expect.stringContaining('too many failed logins') });
     expect(Number(rest.headers['retry-after'])).toBeGreaterThan(0);
     // The WebSocket handshake is refused before the upgrade.
-    const upgrade = await rawRequest(gateway.url, '/graphql', {
-      headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', 'sec-websocket-protocol': 'graphql-transport-ws' },
-    });
+    const upgrade = await rawRequest(gateway.url, '/graphql', { headers: UPGRADE_HEADERS });
     expect(upgrade.status).toBe(429);
     expect(Number(upgrade.headers['retry-after'])).toBeGreaterThan(0);
     // X-Forwarded-For is not believed: a client cannot pose as another address.

@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway.js';
 import { startGateway } from '../helpers/gateway.js';
-import { rawRequest, type RawAnswer } from '../helpers/raw-http.js';
+import { rawRequest, UPGRADE_HEADERS, type RawAnswer } from '../helpers/raw-http.js';
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const REQUESTS = 2;
 const QUERY = '{ sources { id } }';
+const BODY = JSON.stringify({ query: QUERY });
+/** GET needs a header a cross-site form cannot send (CSRF prevention). */
+const GET_HEADERS = { 'x-graphql-yoga-csrf': '1', accept: 'application/json' };
 const ROUTES = ['post', 'get', 'sse', 'collector', 'scrape', 'health'] as const;
 /** One key per route, so each route's window is its own: the limit counts per identity. */
 const keyFor = (route: string) => `rate-limit-key-${route}`;
@@ -33,8 +36,8 @@ describe('the client rate limit covers every route that does work', () => {
   });
 
   const send: Record<(typeof ROUTES)[number], (key: string) => Promise<RawAnswer>> = {
-    post: (key) => rawRequest(gateway.url, '/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query: QUERY }) }),
-    get: (key) => rawRequest(gateway.url, `/graphql?query=${encodeURIComponent(QUERY)}`, { headers: { 'x-api-key': key, 'x-graphql-yoga-csrf': '1', accept: 'application/json' } }),
+    post: (key) => rawRequest(gateway.url, '/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: BODY }),
+    get: (key) => rawRequest(gateway.url, `/graphql?query=${encodeURIComponent(QUERY)}`, { headers: { 'x-api-key': key, ...GET_HEADERS } }),
     sse: (key) =>
       rawRequest(gateway.url, `/graphql?query=${encodeURIComponent('subscription { metricStream(source: "native", metric: "x") { series { metric } } }')}`, {
         headers: { 'x-api-key': key, 'x-graphql-yoga-csrf': '1', accept: 'text/event-stream' },
@@ -63,10 +66,13 @@ describe('the client rate limit covers every route that does work', () => {
   });
 
   it('WebSocket: each subscribe counts against the identity; over the limit an operation fails with RATE_LIMITED', async () => {
-    const client = createClient({ url: `${gateway.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { apiKey: keyFor('subscribe') }, retryAttempts: 0 });
+    const url = `${gateway.url.replace('http', 'ws')}/graphql`;
+    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { apiKey: keyFor('subscribe') }, retryAttempts: 0 });
+    const codeOf = (error: unknown) => (error as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code;
     const run = () =>
       new Promise<{ data?: unknown; code?: string }>((resolve) => {
-        client.subscribe({ query: QUERY }, { next: (value) => resolve({ data: value.data }), error: (error) => resolve({ code: (error as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code }), complete: () => {} });
+        const next = (value: { data?: unknown }) => resolve({ data: value.data });
+        client.subscribe({ query: QUERY }, { next, error: (error) => resolve({ code: codeOf(error) }), complete: () => {} });
       });
     try {
       for (let i = 0; i < REQUESTS; i++) expect(await run()).toEqual({ data: { sources: [{ id: 'native' }] } });
@@ -89,11 +95,7 @@ describe('WebSocket upgrades count against the address before the handshake', ()
   });
 
   it(`${REQUESTS} upgrades pass, the next is HTTP 429 with Retry-After`, async () => {
-    const upgrade = (localAddress: string) =>
-      rawRequest(gateway.url, '/graphql', {
-        localAddress,
-        headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', 'sec-websocket-protocol': 'graphql-transport-ws' },
-      });
+    const upgrade = (localAddress: string) => rawRequest(gateway.url, '/graphql', { localAddress, headers: UPGRADE_HEADERS });
     for (let i = 0; i < REQUESTS; i++) expect((await upgrade('127.0.0.1')).status).toBe(101);
     const refused = await upgrade('127.0.0.1');
     expect(refused.status).toBe(429);

@@ -30,7 +30,9 @@ describe('Redis paused under the limiters', () => {
 
   const counter = (options: { commandTimeoutMs: number; backoffMs: number }) => {
     const sent = { commands: 0 };
-    const made = new RedisWindowCounter({ url: redis.url, keyPrefix: uniquePrefix('pause'), windowMs: 60_000, ...options, log: pino({ level: 'silent' }), onCommand: () => sent.commands++ });
+    const log = pino({ level: 'silent' });
+    const onCommand = () => void sent.commands++;
+    const made = new RedisWindowCounter({ url: redis.url, keyPrefix: uniquePrefix('pause'), windowMs: 60_000, ...options, log, onCommand });
     return { counter: made, sent };
   };
 

@@ -22,7 +22,11 @@ describe("docs/security.md's example configuration", () => {
   });
 
   const post = (path: string, key: string) =>
-    fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query: '{ __typename }' }) });
+    fetch(`${gateway.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
 
   it('serves GraphQL at graphqlPath only, over HTTP and WebSocket', async () => {
     expect(await (await post('/api/graphql', 'example-key')).json()).toEqual({ data: { __typename: 'Query' } });

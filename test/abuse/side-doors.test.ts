@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway.js';
 import { gql, startGateway } from '../helpers/gateway.js';
-import { rawRequest, type RawAnswer } from '../helpers/raw-http.js';
+import { rawRequest, UPGRADE_HEADERS, type RawAnswer } from '../helpers/raw-http.js';
 
 const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const KEYS = { acme: 'acme-side-door-key', globex: 'globex-side-door-key', admin: 'admin-side-door-key' };
@@ -44,7 +44,26 @@ const GRAPHQL_VARIANTS = [
 ];
 
 /** The collector REST routes' side doors (their own unknown sub-paths are 401 first: the prefix is protected). */
-const COLLECTOR_VARIANTS = ['//metrics/series', '/x/metrics/series', '/METRICS/series', '/%6detrics/series', '/a/../metrics/series', '/metrics/../metrics/series', '/metrics/./series', '/x?y=/metrics/series'];
+const COLLECTOR_VARIANTS = [
+  '//metrics/series',
+  '/x/metrics/series',
+  '/METRICS/series',
+  '/%6detrics/series',
+  '/a/../metrics/series',
+  '/metrics/../metrics/series',
+  '/metrics/./series',
+  '/x?y=/metrics/series',
+];
+
+type HeaderMap = Record<string, string>;
+const JSON_BODY = { 'content-type': 'application/json' };
+/** GET needs a header a cross-site form cannot send (CSRF prevention). */
+const CSRF = { 'x-graphql-yoga-csrf': '1' };
+const GRAPHQL_RESPONSE = 'application/graphql-response+json';
+const EVENT_STREAM = 'text/event-stream';
+const QUERY_BODY = JSON.stringify({ query: QUERY });
+const SUBSCRIPTION_BODY = JSON.stringify({ query: SUBSCRIPTION });
+const withQuery = (target: string, query: string) => `${target}${target.includes('?') ? '&' : '?'}query=${encodeURIComponent(query)}`;
 
 describe('side doors: one canonical GraphQL path, every other target 404, auth on every data route', () => {
   let gateway: Gateway;
@@ -63,7 +82,8 @@ describe('side doors: one canonical GraphQL path, every other target 404, auth o
       },
     });
     absolute = `${gateway.url}/graphql`;
-    const tracked = await gql(gateway, `mutation { trackMetric(input: { name: "${SECRET_METRIC}", value: 42 }) { success } }`, {}, { 'x-api-key': KEYS.acme });
+    const track = `mutation { trackMetric(input: { name: "${SECRET_METRIC}", value: 42 }) { success } }`;
+    const tracked = await gql(gateway, track, {}, { 'x-api-key': KEYS.acme });
     expect(tracked.data).toEqual({ trackMetric: { success: true } });
   });
 
@@ -72,19 +92,16 @@ describe('side doors: one canonical GraphQL path, every other target 404, auth o
   });
 
   const send = {
-    post: (target: string, headers: Record<string, string> = {}) =>
-      rawRequest(gateway.url, target, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers }, body: JSON.stringify({ query: QUERY }) }),
-    get: (target: string, headers: Record<string, string> = {}) =>
-      rawRequest(gateway.url, `${target}${target.includes('?') ? '&' : '?'}query=${encodeURIComponent(QUERY)}`, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1', ...headers } }),
-    sse: (target: string, headers: Record<string, string> = {}) =>
-      rawRequest(gateway.url, `${target}${target.includes('?') ? '&' : '?'}query=${encodeURIComponent(SUBSCRIPTION)}`, { headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...headers } }),
-    ssePost: (target: string, headers: Record<string, string> = {}) =>
-      rawRequest(gateway.url, target, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers }, body: JSON.stringify({ query: SUBSCRIPTION }) }),
-    websocket: (target: string, headers: Record<string, string> = {}) =>
-      rawRequest(gateway.url, target, {
-        headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', 'sec-websocket-protocol': 'graphql-transport-ws', ...headers },
-      }),
-    page: (target: string, headers: Record<string, string> = {}) => rawRequest(gateway.url, target, { headers: { accept: 'text/html', ...headers } }),
+    post: (target: string, headers: HeaderMap = {}) =>
+      rawRequest(gateway.url, target, { method: 'POST', headers: { ...JSON_BODY, accept: GRAPHQL_RESPONSE, ...headers }, body: QUERY_BODY }),
+    get: (target: string, headers: HeaderMap = {}) =>
+      rawRequest(gateway.url, withQuery(target, QUERY), { headers: { accept: 'application/json', ...CSRF, ...headers } }),
+    sse: (target: string, headers: HeaderMap = {}) =>
+      rawRequest(gateway.url, withQuery(target, SUBSCRIPTION), { headers: { accept: EVENT_STREAM, ...CSRF, ...headers } }),
+    ssePost: (target: string, headers: HeaderMap = {}) =>
+      rawRequest(gateway.url, target, { method: 'POST', headers: { ...JSON_BODY, accept: EVENT_STREAM, ...headers }, body: SUBSCRIPTION_BODY }),
+    websocket: (target: string, headers: HeaderMap = {}) => rawRequest(gateway.url, target, { headers: { ...UPGRADE_HEADERS, ...headers } }),
+    page: (target: string, headers: HeaderMap = {}) => rawRequest(gateway.url, target, { headers: { accept: 'text/html', ...headers } }),
   };
   type Transport = keyof typeof send;
   const TRANSPORTS = Object.keys(send) as Transport[];
@@ -97,7 +114,7 @@ describe('side doors: one canonical GraphQL path, every other target 404, auth o
   it.each(TRANSPORTS)('%s: every variant of the GraphQL path is 404 without a key and with one', async (transport) => {
     const answers: Record<string, number> = {};
     for (const target of [...GRAPHQL_VARIANTS, absolute]) {
-      for (const headers of [{}, { 'x-api-key': KEYS.acme }] as Array<Record<string, string>>) {
+      for (const headers of [{}, { 'x-api-key': KEYS.acme }] as HeaderMap[]) {
         const answer = await send[transport](target, headers);
         leaksNothing(answer);
         answers[`${target} ${Object.keys(headers).length ? 'key' : 'none'}`] = answer.status;
@@ -107,7 +124,8 @@ describe('side doors: one canonical GraphQL path, every other target 404, auth o
     expect(answers).toEqual(expected);
   });
 
-  it.each(TRANSPORTS.filter((transport) => transport !== 'page'))('%s: the canonical path refuses anonymous clients with 401 and serves a key', async (transport) => {
+  const DATA_TRANSPORTS = TRANSPORTS.filter((transport) => transport !== 'page');
+  it.each(DATA_TRANSPORTS)('%s: the canonical path refuses anonymous clients with 401 and serves a key', async (transport) => {
     const anonymous = await send[transport]('/graphql');
     leaksNothing(anonymous);
     // A WebSocket upgrade carries no credentials in browsers: it is admitted and authenticated at connection_init (below).
@@ -137,7 +155,7 @@ describe('side doors: one canonical GraphQL path, every other target 404, auth o
       leaksNothing(answer);
       expect({ target, status: answer.status, code: JSON.parse(answer.body).code }).toEqual({ target, status: 401, code: 'UNAUTHENTICATED' });
     }
-    const track = await rawRequest(gateway.url, '/metrics/track', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', value: 1 }) });
+    const track = await rawRequest(gateway.url, '/metrics/track', { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ name: 'x', value: 1 }) });
     expect(track.status).toBe(401);
     const series = await fetch(`${gateway.url}/metrics/series?name=${SECRET_METRIC}`, { headers: { 'x-api-key': KEYS.acme } });
     expect(series.status).toBe(200);
@@ -146,7 +164,9 @@ describe('side doors: one canonical GraphQL path, every other target 404, auth o
 
   it('public routes are the probes and the Explore shell; /health and anything unknown are not', async () => {
     const status = async (target: string) => (await rawRequest(gateway.url, target)).status;
-    expect({ livez: await status('/livez'), ready: await status('/ready'), page: await status('/'), health: await status('/health'), unknown: await status('/nope') }).toEqual({
+    const paths = { livez: '/livez', ready: '/ready', page: '/', health: '/health', unknown: '/nope' };
+    const statuses = Object.fromEntries(await Promise.all(Object.entries(paths).map(async ([name, path]) => [name, await status(path)])));
+    expect(statuses).toEqual({
       livez: 200,
       ready: 200,
       page: 200,
@@ -172,7 +192,8 @@ describe('side doors: one canonical GraphQL path, every other target 404, auth o
   it('a WebSocket client without a key is closed 4403; a key gets data, but never another tenant\'s', async () => {
     const run = (connectionParams: Record<string, unknown>) =>
       new Promise<{ data?: unknown; closed?: number }>((resolve) => {
-        const client = createClient({ url: absolute.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, on: { closed: (event) => resolve({ closed: (event as CloseEvent).code }) } });
+        const closed = (event: unknown) => resolve({ closed: (event as CloseEvent).code });
+        const client = createClient({ url: absolute.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, on: { closed } });
         client.subscribe({ query: QUERY }, { next: (value) => resolve({ data: value.data }), error: () => {}, complete: () => void client.dispose() });
       });
     expect(await run({})).toEqual({ closed: 4403 });
@@ -181,12 +202,13 @@ describe('side doors: one canonical GraphQL path, every other target 404, auth o
   });
 
   it('an identity bound to a tenant cannot write into another tenant (FORBIDDEN, nothing written)', async () => {
-    const other = await gql(gateway, `mutation { trackMetric(input: { name: "planted", value: 1, tenantId: "acme" }) { success } }`, {}, { 'x-api-key': KEYS.globex });
+    const plant = (tenantId: string) => `mutation { trackMetric(input: { name: "planted", value: 1, tenantId: "${tenantId}" }) { success } }`;
+    const other = await gql(gateway, plant('acme'), {}, { 'x-api-key': KEYS.globex });
     expect(other.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(other.errors![0]!.message).toContain("tenantId 'acme'");
     const read = await gql(gateway, '{ metricData(source: "native", metric: "planted", from: "now-1h") { metric } }', {}, { 'x-api-key': KEYS.acme });
     expect(read.data).toEqual({ metricData: [] });
-    const own = await gql(gateway, `mutation { trackMetric(input: { name: "planted", value: 1, tenantId: "globex" }) { success } }`, {}, { 'x-api-key': KEYS.globex });
+    const own = await gql(gateway, plant('globex'), {}, { 'x-api-key': KEYS.globex });
     expect(own.data).toEqual({ trackMetric: { success: true } });
   });
 });

@@ -1,5 +1,14 @@
 import { connect } from 'node:net';
 
+/** The headers of a WebSocket upgrade request speaking graphql-ws. */
+export const UPGRADE_HEADERS: Readonly<Record<string, string>> = {
+  upgrade: 'websocket',
+  connection: 'Upgrade',
+  'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+  'sec-websocket-version': '13',
+  'sec-websocket-protocol': 'graphql-transport-ws',
+};
+
 export interface RawAnswer {
   status: number;
   headers: Record<string, string>;
