@@ -49,6 +49,7 @@ import { attachWebSocket } from './http/websocket.js';
 import { websocketAdmission } from './http/websocket-admission.js';
 import { useRoutes } from './http/use-routes.js';
 import { originFormOnly } from './http/origin-form.js';
+import { ClientAddresses } from './http/client-address.js';
 import { requestInfo, useRequestLog } from './http/use-request-log.js';
 import { createSource } from './sources/create.js';
 import { UpstreamThread } from './sources/http/upstream-thread.js';
@@ -97,6 +98,8 @@ const DEFAULT_QUERY = `# metric-gateway: one GraphQL endpoint for every metric s
   }
 }
 `;
+
+const GRAPHIQL = { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY };
 
 /** The only place that wires parts together: config in, a listening gateway out. */
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
@@ -175,6 +178,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const throttle = config.auth?.failedLogins;
   const failedLogins = authenticator.enabled && throttle ? new FailedLogins(throttle.max, windows('fl', throttle.windowMs, throttle.maxAddresses)) : undefined;
   const gate = new LoginGate(authenticator, failedLogins);
+  const addresses = new ClientAddresses(config.trustedProxies);
 
   // Shared limits from the first request on, when Redis answers quickly; without it they are per instance.
   await Promise.all([limiter?.ready(1000), failedLogins?.counter.ready?.(1000)]);
@@ -193,7 +197,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // GraphiQL shows the schema, so only identities allowed to introspect get it.
     // (yoga asks before any plugin ran, so the credentials are checked here; refused ones fall through to useAuth's 401).
     graphiql: async (request, serverContext) =>
-      (await mayShowGraphiQL(gate, config.graphqlPath, request, serverContext)) && { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY },
+      (await mayShowGraphiQL({ gate, addresses, graphqlPath: config.graphqlPath }, request, serverContext)) && GRAPHIQL,
     // Capped by useBodyLimit instead, which counts only bodies of unstated length.
     maxRequestBodySize: false,
     // GraphiQL's page is some 30 MB of heap once loaded: only an instance that shows it pays for it.
@@ -246,8 +250,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useRequestLog({ log, metrics, graphqlPath: config.graphqlPath }),
       useBodyLimit(config.limits.maxBodyBytes),
       useRoutes({ graphqlPath: config.graphqlPath }),
-      useAuth({ gate, log: log.child({ component: 'auth' }) }),
-      ...(limiter ? [useClientRateLimit({ limiter, log: log.child({ component: 'rate-limit' }) })] : []),
+      useAuth({ gate, addresses, log: log.child({ component: 'auth' }) }),
+      ...(limiter ? [useClientRateLimit({ limiter, addresses, log: log.child({ component: 'rate-limit' }) })] : []),
       useHealth({ registry, cache: store, check: (source) => healthChecks.check(source), circuitOf: (id) => guards.get(id)?.breaker }),
       useReady({ isReady: () => ready }),
       useCollectorAccess({ registry }),
@@ -287,7 +291,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const websocket = attachWebSocket(server, yoga, {
     graphqlPath: config.graphqlPath,
     keepAliveMs: config.streams.heartbeat,
-    ...websocketAdmission({ gate, limiter }),
+    ...websocketAdmission({ gate, limiter, addresses }),
   });
   ready = true;
   const address = server.address() as AddressInfo;

@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../core/errors.js';
-import { peerAddress, rawTarget } from '../http/client-address.js';
+import { rawTarget, type ClientAddresses } from '../http/client-address.js';
 import { refusal, retryAfterSeconds } from '../http/refusal.js';
 import { routeFor } from '../http/routes.js';
 import { routeOf } from '../http/use-routes.js';
@@ -13,6 +13,8 @@ import type { LoginGate } from './login-gate.js';
 export interface AuthPluginOptions {
   /** Authentication behind the failed-login throttle. */
   gate: LoginGate;
+  /** Where a request comes from (the throttle counts per address). */
+  addresses: ClientAddresses;
   log: Logger;
 }
 
@@ -23,7 +25,7 @@ export interface AuthPluginOptions {
  * budget gets 429 with Retry-After. The identity is bound to the request for the context factory,
  * the collector API and the other plugins.
  */
-export function useAuth({ gate, log }: AuthPluginOptions): Plugin {
+export function useAuth({ gate, addresses, log }: AuthPluginOptions): Plugin {
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (!gate.enabled) {
@@ -32,7 +34,7 @@ export function useAuth({ gate, log }: AuthPluginOptions): Plugin {
       }
       const route = routeOf(request);
       if (!route?.protected) return;
-      const address = peerAddress(serverContext);
+      const address = addresses.ofRequest(request, serverContext);
       try {
         bindIdentity(request, await gate.login(credentialsFromHeaders(request.headers), address));
       } catch (error) {
@@ -55,12 +57,16 @@ export function useAuth({ gate, log }: AuthPluginOptions): Plugin {
  * never shows the page to a throttled address (it would tell a guesser its key was right).
  * Refusals fall through to useRoutes (404) or useAuth (401/429, counted there).
  */
-export async function mayShowGraphiQL(gate: LoginGate, graphqlPath: string, request: Request, serverContext: unknown): Promise<boolean> {
+export async function mayShowGraphiQL(
+  { gate, addresses, graphqlPath }: Omit<AuthPluginOptions, 'log'> & { graphqlPath: string },
+  request: Request,
+  serverContext: unknown,
+): Promise<boolean> {
   // The same check as useRoutes: the target as sent is the GraphQL route, and the URL yoga built says so too.
   const pathname = new URL(request.url).pathname;
   const target = rawTarget(serverContext) ?? pathname;
   if (routeFor(target, graphqlPath)?.name !== 'graphql' || pathname !== graphqlPath) return false;
-  const caller = await gate.peek(credentialsFromHeaders(request.headers), peerAddress(serverContext));
+  const caller = await gate.peek(credentialsFromHeaders(request.headers), addresses.ofRequest(request, serverContext));
   return caller?.introspection === true;
 }
 

@@ -85,6 +85,11 @@ export const configSchema = z.strictObject({
     host: z.string().min(1).default('0.0.0.0'),
     /** The one path GraphQL (HTTP, SSE, WebSocket) is served at; every other path is 404. @default "/graphql" */
     graphqlPath: graphqlPathSchema.default('/graphql'),
+    /**
+     * Addresses of reverse proxies in front of the gateway: only from these is X-Forwarded-For
+     * believed, for the failed-login throttle and the client rate limit. @default [] (none)
+     */
+    trustedProxies: z.array(z.ipv4().or(z.ipv6())).default([]),
     redis: z
       .strictObject({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),

@@ -6,6 +6,7 @@ import type { LoginGate } from '../auth/login-gate.js';
 import { RateLimitedError } from '../core/errors.js';
 import type { ClientRateLimiter } from '../limits/client-rate-limiter.js';
 import { rateClient, rateLimitedError } from '../limits/use-client-rate-limit.js';
+import type { ClientAddresses } from './client-address.js';
 import { retryAfterSeconds } from './refusal.js';
 import type { WebSocketOptions } from './websocket.js';
 
@@ -17,6 +18,8 @@ export interface WebSocketAdmissionOptions {
   gate: LoginGate;
   /** The client rate limit; undefined when it is off. */
   limiter: ClientRateLimiter | undefined;
+  /** Where an upgrade comes from. */
+  addresses: ClientAddresses;
 }
 
 /**
@@ -25,8 +28,9 @@ export interface WebSocketAdmissionOptions {
  * authenticated behind the failed-login throttle (4403 for bad credentials, 4429 once throttled);
  * every subscribe counts against the client's rate limit and over it fails with RATE_LIMITED.
  */
-export function websocketAdmission({ gate, limiter }: WebSocketAdmissionOptions): Pick<WebSocketOptions, 'admit' | 'authenticate' | 'beforeOperation'> {
-  const addressOf = (upgrade: IncomingMessage) => upgrade.socket.remoteAddress ?? 'unknown';
+export function websocketAdmission(options: WebSocketAdmissionOptions): Pick<WebSocketOptions, 'admit' | 'authenticate' | 'beforeOperation'> {
+  const { gate, limiter, addresses } = options;
+  const addressOf = (upgrade: IncomingMessage) => addresses.ofUpgrade(upgrade);
   const tooMany = (error: RateLimitedError) => ({
     status: 429,
     headers: { 'retry-after': retryAfterSeconds(error.retryAfterMs) },

@@ -3,13 +3,15 @@ import type { Logger } from 'pino';
 import { identityKey, type Identity } from '../auth/identity.js';
 import { requestIdentity } from '../auth/use-auth.js';
 import { RateLimitedError } from '../core/errors.js';
-import { peerAddress } from '../http/client-address.js';
+import type { ClientAddresses } from '../http/client-address.js';
 import { refusal, retryAfterSeconds } from '../http/refusal.js';
 import { routeOf } from '../http/use-routes.js';
 import type { ClientRateLimiter } from './client-rate-limiter.js';
 
 export interface ClientRateLimitOptions {
   limiter: ClientRateLimiter;
+  /** Where a request comes from (clients without an identity are told apart by it). */
+  addresses: ClientAddresses;
   log: Logger;
 }
 
@@ -32,13 +34,13 @@ export function rateLimitedError(retryAfterMs: number): RateLimitedError {
  * GraphQL's shape on the GraphQL route and `{detail, code}` on the others. Runs after useAuth.
  * (WebSocket upgrades and subscribes are counted in src/http/websocket.ts's hooks.)
  */
-export function useClientRateLimit({ limiter, log }: ClientRateLimitOptions): Plugin {
+export function useClientRateLimit({ limiter, addresses, log }: ClientRateLimitOptions): Plugin {
   return {
     async onRequest({ request, endResponse, fetchAPI, serverContext }) {
       const route = routeOf(request);
       if (!route?.limited) return;
       const identity = requestIdentity(request);
-      const decision = await limiter.take(rateClient(identity, peerAddress(serverContext)));
+      const decision = await limiter.take(rateClient(identity, addresses.ofRequest(request, serverContext)));
       if (decision.allowed) return;
       log.info({ client: identity.id, retryAfterMs: decision.retryAfterMs }, 'request refused: rate limited');
       endResponse(refusal(fetchAPI, route, rateLimitedError(decision.retryAfterMs), 429, { 'retry-after': retryAfterSeconds(decision.retryAfterMs) }));

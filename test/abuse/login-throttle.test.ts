@@ -101,6 +101,20 @@ describe('failed-login throttle', () => {
     expect((await post(two, KEY)).status).toBe(429);
   });
 
+  it('behind a trusted proxy the client is the rightmost X-Forwarded-For entry the proxy did not write', async () => {
+    const gateway = await start({ trustedProxies: ['127.0.0.1'] });
+    const via = (forwardedFor: string, key: string, localAddress = '127.0.0.1') =>
+      post(gateway, key, { localAddress, headers: { 'x-forwarded-for': forwardedFor } });
+    for (let i = 0; i < MAX; i++) expect((await via('198.51.100.7', 'wrong')).status).toBe(401);
+    expect((await via('198.51.100.7', KEY)).status).toBe(429);
+    // Another client behind the same proxy is not locked out...
+    expect((await via('198.51.100.8', KEY)).status).toBe(200);
+    // ...and the throttled one cannot pose as another by writing entries of its own to the left.
+    expect((await via('198.51.100.8, 198.51.100.7', KEY)).status).toBe(429);
+    // From an address that is not a trusted proxy the header is not read at all.
+    expect((await via('198.51.100.7', KEY, '127.0.0.3')).status).toBe(200);
+  });
+
   it('memory stays bounded however many addresses fail', () => {
     let now = 0;
     const counter = new MemoryWindowCounter(WINDOW_MS, 1000, () => now);

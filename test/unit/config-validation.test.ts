@@ -75,6 +75,7 @@ describe('validateConfig', () => {
       port: 4000,
       host: '0.0.0.0',
       graphqlPath: '/graphql',
+      trustedProxies: [],
       cache: { maxEntries: 10_000, openTtl: 30_000, closedTtl: 7_200_000, settle: 300_000, staleWhileRevalidate: 0, claimLease: 10_000, responses: { maxBytes: 64 * 1024 * 1024 } },
       log: { level: 'info' },
       shutdownTimeoutMs: 10_000,
