@@ -32,7 +32,7 @@ export function rateLimitedError(retryAfterMs: number): RateLimitedError {
  * Refuses a client's request to a route that does work (GraphQL, /health, the collector API) once
  * it used up its window: HTTP 429 with Retry-After and RATE_LIMITED with `retryAfterMs`, in
  * GraphQL's shape on the GraphQL route and `{detail, code}` on the others. Runs after useAuth.
- * (WebSocket upgrades and subscribes are counted in src/http/websocket.ts's hooks.)
+ * (WebSocket upgrades and subscribes are counted by src/http/websocket-admission.ts.)
  */
 export function useClientRateLimit({ limiter, addresses, log }: ClientRateLimitOptions): Plugin {
   return {
