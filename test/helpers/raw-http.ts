@@ -38,7 +38,8 @@ export function rawRequest(
       socket.destroy();
       resolve(parse(data));
     };
-    socket.setEncoding('utf8');
+    // One character per byte, so chunk sizes count right; the body is decoded as UTF-8 at the end.
+    socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => {
       data += chunk;
       // A stream never ends on its own: its head (and first bytes) is the answer.
@@ -61,6 +62,7 @@ function parse(data: string): RawAnswer {
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   if (headers['transfer-encoding'] === 'chunked') body = unchunk(body);
+  body = Buffer.from(body, 'latin1').toString('utf8');
   return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine ?? '')?.[1] ?? 0), headers, body };
 }
 
