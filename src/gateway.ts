@@ -6,9 +6,11 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { registryFor, restrictQuery } from './auth/access.js';
-import { Authenticator, credentialsFromHeaders, credentialsFromPayload } from './auth/authenticator.js';
-import { bindIdentity, identityKey } from './auth/identity.js';
-import { requestIdentity, useAuth, useCollectorAccess } from './auth/use-auth.js';
+import { Authenticator } from './auth/authenticator.js';
+import { FailedLogins } from './auth/failed-logins.js';
+import { identityKey } from './auth/identity.js';
+import { LoginGate } from './auth/login-gate.js';
+import { mayShowGraphiQL, requestIdentity, useAuth, useCollectorAccess } from './auth/use-auth.js';
 import { useIntrospectionAccess } from './auth/use-introspection-access.js';
 import { MemoryStore } from './cache/memory-store.js';
 import { QueryCache } from './cache/query-cache.js';
@@ -31,7 +33,8 @@ import { useCostExtension } from './graphql/cost/use-cost-extension.js';
 import { useRequestDeadline } from './graphql/use-request-deadline.js';
 import { RequestDeadline } from './resilience/request-deadline.js';
 import { useCollectorApi } from './http/collector-routes.js';
-import { MemoryRateLimiter, RedisRateLimiter, type ClientRateLimiter } from './limits/client-rate-limiter.js';
+import { ClientRateLimiter } from './limits/client-rate-limiter.js';
+import { MemoryWindowCounter, RedisWindowCounter, type WindowCounter } from './limits/window-counter.js';
 import { useBodyLimit } from './limits/use-body-limit.js';
 import { useClientRateLimit } from './limits/use-client-rate-limit.js';
 import { useDocumentLimits } from './limits/use-document-limits.js';
@@ -45,6 +48,10 @@ import { useSseHeartbeat } from './http/use-sse-heartbeat.js';
 import { useStreamedJson } from './http/use-streamed-json.js';
 import { useExplorePage } from './http/use-explore-page.js';
 import { attachWebSocket } from './http/websocket.js';
+import { websocketAdmission } from './http/websocket-admission.js';
+import { useRoutes } from './http/use-routes.js';
+import { originFormOnly } from './http/origin-form.js';
+import { ClientAddresses } from './http/client-address.js';
 import { requestInfo, useRequestLog } from './http/use-request-log.js';
 import { createSource } from './sources/create.js';
 import { UpstreamThread } from './sources/http/upstream-thread.js';
@@ -94,6 +101,8 @@ const DEFAULT_QUERY = `# metric-gateway: one GraphQL endpoint for every metric s
 }
 `;
 
+const GRAPHIQL = { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY };
+
 /** The only place that wires parts together: config in, a listening gateway out. */
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config.log.level);
@@ -103,6 +112,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         url: config.redis.url,
         keyPrefix: config.redis.keyPrefix,
         commandTimeoutMs: config.redis.commandTimeoutMs,
+        ...(config.redis.backoffMs ? { backoffMs: config.redis.backoffMs } : {}),
         log: log.child({ component: 'cache' }),
         onError: (operation) => metrics.cacheErrors.inc({ operation }),
       })
@@ -154,16 +164,26 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   const healthChecks = new SharedHealthChecks();
   const authenticator = new Authenticator(config.auth);
+  // Window counters of the client rate limit (`rl:`) and the failed-login throttle (`fl:`), shared through Redis when configured.
+  const windows = (name: 'rl' | 'fl', windowMs: number, maxKeys?: number): WindowCounter =>
+    config.redis
+      ? new RedisWindowCounter({
+          ...config.redis,
+          keyPrefix: `${config.redis.keyPrefix ?? 'mg:'}${name}:`,
+          windowMs,
+          ...(maxKeys ? { maxKeys } : {}),
+          log: log.child({ component: name === 'rl' ? 'rate-limit' : 'failed-logins' }),
+        })
+      : new MemoryWindowCounter(windowMs, maxKeys);
   const rateLimit = config.limits.rateLimit;
-  const limiter: ClientRateLimiter | undefined =
-    rateLimit === false
-      ? undefined
-      : config.redis
-        ? new RedisRateLimiter({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, commandTimeoutMs: config.redis.commandTimeoutMs, requests: rateLimit.requests, windowMs: rateLimit.windowMs, log: log.child({ component: 'rate-limit' }) })
-        : new MemoryRateLimiter(rateLimit.requests, rateLimit.windowMs);
+  const limiter = rateLimit === false ? undefined : new ClientRateLimiter(rateLimit.requests, windows('rl', rateLimit.windowMs));
+  const throttle = config.auth?.failedLogins;
+  const failedLogins = authenticator.enabled && throttle ? new FailedLogins(throttle.max, windows('fl', throttle.windowMs, throttle.maxAddresses)) : undefined;
+  const gate = new LoginGate(authenticator, failedLogins);
+  const addresses = new ClientAddresses(config.trustedProxies);
 
   // Shared limits from the first request on, when Redis answers quickly; without it they are per instance.
-  await limiter?.ready?.(1000);
+  await Promise.all([limiter?.ready(1000), failedLogins?.counter.ready?.(1000)]);
   const stopDemo = config.demo ? await startDemo(registry) : () => {};
   const shutdown = new AbortController();
   // Every open stream listens for shutdown; thousands of them are expected, not a leak.
@@ -172,16 +192,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   const yoga = createYoga<object, GatewayFields>({
     schema: createGatewaySchema(),
-    graphqlEndpoint: '/graphql',
-    // Yoga's own bare health check moves aside; /health is ours and reports sources and cache.
-    healthCheckEndpoint: '/livez',
+    graphqlEndpoint: config.graphqlPath,
+    // Yoga's own liveness check answers any URL ending in its path, so it is given one no URL ends in; /livez is useReady's.
+    healthCheckEndpoint: '\u0000',
     landingPage: false,
     // GraphiQL shows the schema, so only identities allowed to introspect get it.
     // (yoga asks before any plugin ran, so the credentials are checked here; refused ones fall through to useAuth's 401).
-    graphiql: async (request) => {
-      const caller = await authenticator.authenticate(credentialsFromHeaders(request.headers)).catch(() => undefined);
-      return caller?.introspection === true && { title: 'metric-gateway', defaultQuery: DEFAULT_QUERY };
-    },
+    graphiql: async (request, serverContext) =>
+      (await mayShowGraphiQL({ gate, addresses, graphqlPath: config.graphqlPath }, request, serverContext)) && GRAPHIQL,
     // Capped by useBodyLimit instead, which counts only bodies of unstated length.
     maxRequestBodySize: false,
     // GraphiQL's page is some 30 MB of heap once loaded: only an instance that shows it pays for it.
@@ -233,10 +251,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       };
     },
     plugins: [
-      useRequestLog({ log, metrics }),
+      useRequestLog({ log, metrics, graphqlPath: config.graphqlPath }),
       useBodyLimit(config.limits.maxBodyBytes),
-      useAuth({ authenticator, log: log.child({ component: 'auth' }), graphqlEndpoint: '/graphql' }),
-      ...(limiter ? [useClientRateLimit({ limiter, graphqlEndpoint: '/graphql', log: log.child({ component: 'rate-limit' }) })] : []),
+      useRoutes({ graphqlPath: config.graphqlPath }),
+      useAuth({ gate, addresses, log: log.child({ component: 'auth' }) }),
+      ...(limiter ? [useClientRateLimit({ limiter, addresses, log: log.child({ component: 'rate-limit' }) })] : []),
       useHealth({ registry, cache: store, check: (source) => healthChecks.check(source), circuitOf: (id) => guards.get(id)?.breaker }),
       useReady({ isReady: () => ready }),
       useCollectorAccess({ registry }),
@@ -266,7 +285,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     ],
   });
 
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, yoga);
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, originFormOnly(yoga));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -275,13 +294,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     });
   });
   const websocket = attachWebSocket(server, yoga, {
+    graphqlPath: config.graphqlPath,
     keepAliveMs: config.streams.heartbeat,
-    // The connection_init payload wins over the upgrade headers (browsers cannot set headers on a WebSocket).
-    authenticate: async (request, connectionParams) => {
-      const fromPayload = credentialsFromPayload(connectionParams);
-      const credentials = fromPayload.apiKey || fromPayload.authorization ? fromPayload : credentialsFromHeaders(request.headers);
-      bindIdentity(request, await authenticator.authenticate(credentials));
-    },
+    ...websocketAdmission({ gate, limiter, addresses }),
   });
   ready = true;
   const address = server.address() as AddressInfo;
@@ -318,6 +333,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       if (ownThread) await upstreamThread?.close();
       await store.close();
       await limiter?.close();
+      await failedLogins?.close();
       await coordination?.close();
       log.info('gateway stopped');
     })());

@@ -47,10 +47,29 @@ export const jwtSchema = z
     message: 'give exactly one of jwksUrl and publicKey',
   });
 
+/**
+ * Failed authentications one client address may have per window before every request from it
+ * gets 429 with Retry-After until the window ends; shared through Redis when it is configured.
+ * `false` turns it off.
+ */
+export const failedLoginsSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    /** Failures per window. @default 20 */
+    max: z.number().int().positive().default(20),
+    /** Window length in ms. @default 60000 */
+    windowMs: z.number().int().positive().default(60_000),
+    /** Addresses tracked per instance; past it the oldest window is dropped. @default 100000 */
+    maxAddresses: z.number().int().positive().default(100_000),
+  }),
+]);
+
 export const authSchema = z
   .strictObject({
     apiKeys: z.array(apiKeySchema).default([]),
     jwt: jwtSchema.optional(),
+    /** @default { max: 20, windowMs: 60000, maxAddresses: 100000 } */
+    failedLogins: failedLoginsSchema.prefault({}),
   })
   .superRefine((auth, ctx) => {
     const seen = new Set<string>();

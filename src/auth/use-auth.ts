@@ -1,45 +1,73 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { ForbiddenError, UnauthenticatedError } from '../core/errors.js';
+import { ForbiddenError, RateLimitedError, UnauthenticatedError } from '../core/errors.js';
+import { rawTarget, type ClientAddresses } from '../http/client-address.js';
+import { refusal, retryAfterSeconds } from '../http/refusal.js';
+import { routeFor } from '../http/routes.js';
+import { routeOf } from '../http/use-routes.js';
 import type { SourceRegistry } from '../sources/source.js';
-import { credentialsFromHeaders, type Authenticator } from './authenticator.js';
+import { credentialsFromHeaders } from './authenticator.js';
 import { ANONYMOUS, bindIdentity, identityOf, type Identity } from './identity.js';
+import type { LoginGate } from './login-gate.js';
 
 export interface AuthPluginOptions {
-  authenticator: Authenticator;
+  /** Authentication behind the failed-login throttle. */
+  gate: LoginGate;
+  /** Where a request comes from (the throttle counts per address). */
+  addresses: ClientAddresses;
   log: Logger;
-  graphqlEndpoint: string;
-}
-
-/** Paths that carry data; probes (/livez, /ready, /health) and the static Explore page stay open. */
-export function isProtectedPath(pathname: string, graphqlEndpoint: string): boolean {
-  return pathname === graphqlEndpoint || pathname === '/metrics' || pathname.startsWith('/metrics/');
 }
 
 /**
- * Authenticates every request to a protected path before anything else runs: no or bad
- * credentials end it with 401 and a GraphQL-shaped error saying what to send. The identity is
- * bound to the request for the context factory, the collector API and the other plugins.
+ * Authenticates every request to a protected route (src/http/routes.ts: everything but the probes
+ * and the Explore page's shell) before anything else of ours runs, on the route useRoutes decided.
+ * No or bad credentials end it with 401 saying what to send; an address over its failed-login
+ * budget gets 429 with Retry-After. The identity is bound to the request for the context factory,
+ * the collector API and the other plugins.
  */
-export function useAuth({ authenticator, log, graphqlEndpoint }: AuthPluginOptions): Plugin {
+export function useAuth({ gate, addresses, log }: AuthPluginOptions): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (!authenticator.enabled) {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      if (!gate.enabled) {
         bindIdentity(request, ANONYMOUS);
         return;
       }
-      if (!isProtectedPath(url.pathname, graphqlEndpoint)) return;
+      const route = routeOf(request);
+      if (!route?.protected) return;
+      const address = addresses.ofRequest(request, serverContext);
       try {
-        bindIdentity(request, await authenticator.authenticate(credentialsFromHeaders(request.headers)));
+        bindIdentity(request, await gate.login(credentialsFromHeaders(request.headers), address));
       } catch (error) {
+        if (error instanceof RateLimitedError) {
+          log.info({ path: url.pathname, address }, 'request refused: too many failed logins');
+          endResponse(refusal(fetchAPI, route, error, 429, { 'retry-after': retryAfterSeconds(error.retryAfterMs) }));
+          return;
+        }
         if (!(error instanceof UnauthenticatedError)) throw error;
-        log.info({ path: url.pathname, reason: error.message }, 'request refused: not authenticated');
-        // GraphQL clients get a GraphQL error; the collector REST API keeps its own `{detail, code}` shape.
-        const body = url.pathname === graphqlEndpoint ? { errors: [{ message: error.message, extensions: error.extensions() }] } : { detail: error.message, code: error.code };
-        endResponse(fetchAPI.Response.json(body, { status: 401, headers: { 'www-authenticate': 'Bearer', 'cache-control': 'no-store' } }));
+        log.info({ path: url.pathname, address, reason: error.message }, 'request refused: not authenticated');
+        endResponse(refusal(fetchAPI, route, error, 401, { 'www-authenticate': 'Bearer' }));
       }
     },
   };
+}
+
+/**
+ * yoga's `graphiql` option: whether this request gets GraphiQL. yoga asks before any of our
+ * plugins ran, and on any path ending in the GraphQL path, so this checks the route itself and
+ * never shows the page to a throttled address (it would tell a guesser its key was right).
+ * Refusals fall through to useRoutes (404) or useAuth (401/429, counted there).
+ */
+export async function mayShowGraphiQL(
+  { gate, addresses, graphqlPath }: Omit<AuthPluginOptions, 'log'> & { graphqlPath: string },
+  request: Request,
+  serverContext: unknown,
+): Promise<boolean> {
+  // The same check as useRoutes: the target as sent is the GraphQL route, and the URL yoga built says so too.
+  const pathname = new URL(request.url).pathname;
+  const target = rawTarget(serverContext) ?? pathname;
+  if (routeFor(target, graphqlPath)?.name !== 'graphql' || pathname !== graphqlPath) return false;
+  const caller = await gate.peek(credentialsFromHeaders(request.headers), addresses.ofRequest(request, serverContext));
+  return caller?.introspection === true;
 }
 
 /** The identity of a request; ANONYMOUS when authentication is off. */

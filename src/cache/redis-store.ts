@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { RedisBackoff } from '../resilience/redis-backoff.js';
 import type { CacheHealth, CacheStore } from './store.js';
 
 /** The store's commands, as failures are counted (gateway_cache_errors_total{operation}). */
@@ -32,23 +33,20 @@ export interface RedisStoreOptions {
 export class RedisStore implements CacheStore {
   readonly kind = 'redis' as const;
   readonly #redis: Redis;
-  readonly #timeoutMs: number;
-  readonly #backoffMs: number;
+  readonly #backoff: RedisBackoff;
   readonly #log: Logger;
   readonly #onError: ((operation: StoreOperation) => void) | undefined;
   /** Whose claims are whose: only this instance's own claim is released by it. */
   readonly #owner = randomUUID();
-  #skipUntil = 0;
   #lastError: string | undefined;
 
   constructor(options: RedisStoreOptions) {
-    this.#timeoutMs = options.commandTimeoutMs ?? 100;
-    this.#backoffMs = options.backoffMs ?? 1000;
+    this.#backoff = new RedisBackoff(options.commandTimeoutMs ?? 100, options.backoffMs ?? 1000);
     this.#log = options.log;
     this.#onError = options.onError;
     const redisOptions: RedisOptions = {
       keyPrefix: options.keyPrefix ?? 'mg:',
-      commandTimeout: this.#timeoutMs,
+      commandTimeout: this.#backoff.timeoutMs,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
       connectTimeout: 2000,
@@ -59,7 +57,7 @@ export class RedisStore implements CacheStore {
     this.#redis.on('ready', () => {
       if (this.#lastError) this.#log.info('redis cache is back');
       this.#lastError = undefined;
-      this.#skipUntil = 0;
+      this.#backoff.recovered();
     });
   }
 
@@ -132,20 +130,15 @@ export class RedisStore implements CacheStore {
   }
 
   #usable(): boolean {
-    return this.#redis.status === 'ready' && Date.now() >= this.#skipUntil;
+    return this.#backoff.usable(this.#redis.status);
   }
 
-  /** ioredis's commandTimeout covers sent commands; this also covers a stalled socket write. */
   #bounded<T>(promise: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis command took over ${this.#timeoutMs} ms`)), this.#timeoutMs + 20);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return this.#backoff.bounded(promise);
   }
 
   #failed(error: Error): void {
-    this.#skipUntil = Date.now() + this.#backoffMs;
+    this.#backoff.failed();
     const message = error.message.replace(/\/\/[^@/]*@/, '//');
     if (this.#lastError !== message) this.#log.warn({ err: message }, 'redis cache unavailable; answering uncached');
     this.#lastError = message;

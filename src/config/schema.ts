@@ -5,6 +5,7 @@ import { DARKTRACE_TIMEOUT_MS, darktraceSourceSchema } from '../sources/darktrac
 import { ARGUS_TIMEOUT_MS, argusSourceSchema } from '../sources/argus/config.js';
 import { DYNATRACE_TIMEOUT_MS, dynatraceSourceSchema } from '../sources/dynatrace/config.js';
 import { authSchema } from '../auth/config.js';
+import { reservedPath } from '../http/routes.js';
 import { limitsSchema } from '../limits/config.js';
 import { sourceResilienceOptions } from '../resilience/config.js';
 import { effectiveTimeoutMs, SOURCE_TIMEOUT_SHARE } from '../resilience/source-timeout.js';
@@ -31,6 +32,13 @@ const durationOrOff = z
   .transform((value, ctx) => (value === 0 || value === '0' || value === '0s' ? 0 : durationMs(value, ctx, `0 (off) or ${DURATION_FORMS}`)));
 
 const positiveInt = z.number().int().positive();
+
+const graphqlPathSchema = z
+  .string()
+  .regex(/^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/, "must be a path like /graphql or /api/graphql: segments of letters, digits, '.', '_', '~' or '-'")
+  .refine((path) => !reservedPath(path) && !path.split('/').some((segment) => segment === '.' || segment === '..'), {
+    message: 'must not be /, /livez, /ready, /health or under /metrics or /explore (other routes answer there)',
+  });
 
 const cacheTtl = z.union([
   z.literal(false),
@@ -86,6 +94,13 @@ function sourceTimeoutMs(source: { kind: keyof typeof KIND_TIMEOUT_MS; timeoutMs
 export const configSchema = z.strictObject({
     port: z.number().int().min(0).max(65535).default(4000),
     host: z.string().min(1).default('0.0.0.0'),
+    /** The one path GraphQL (HTTP, SSE, WebSocket) is served at; every other path is 404. @default "/graphql" */
+    graphqlPath: graphqlPathSchema.default('/graphql'),
+    /**
+     * Addresses of reverse proxies in front of the gateway: only from these is X-Forwarded-For
+     * believed, for the failed-login throttle and the client rate limit. @default [] (none)
+     */
+    trustedProxies: z.array(z.ipv4().or(z.ipv6())).default([]),
     redis: z
       .strictObject({
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
@@ -93,6 +108,8 @@ export const configSchema = z.strictObject({
         keyPrefix: z.string().optional(),
         /** @default 100 */
         commandTimeoutMs: positiveInt.optional(),
+        /** After a Redis failure, how long the cache and the limiters leave Redis alone. @default 1000 */
+        backoffMs: positiveInt.optional(),
       })
       .optional(),
     cache: z

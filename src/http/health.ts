@@ -16,7 +16,8 @@ export interface HealthOptions {
 }
 
 /**
- * GET /health: JSON with every source's health and the cache's. It answers 200 whenever the
+ * GET /health: JSON with every source's health and the cache's. It needs credentials when
+ * authentication is on (it names the sources and their state). It answers 200 whenever the
  * process can answer at all; a sick source or a dead Redis makes the status `degraded`, because
  * the gateway still serves (partial results, uncached answers). Readiness is /ready's job.
  */

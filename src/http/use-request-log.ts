@@ -6,6 +6,8 @@ import type { GatewayMetrics } from '../telemetry/metrics.js';
 export interface RequestLogOptions {
   log: Logger;
   metrics: GatewayMetrics;
+  /** The GraphQL path, labelled `/graphql` in metrics wherever it is served. @default "/graphql" */
+  graphqlPath?: string;
 }
 
 interface RequestInfo {
@@ -27,7 +29,7 @@ export function requestInfo(request: Request, fallback: Logger): { id: string; l
  * echoes it in the response, and writes one JSON access-log line per request with its status
  * and duration. Resolvers log through the same child logger, so one id ties a request together.
  */
-export function useRequestLog({ log, metrics }: RequestLogOptions): Plugin {
+export function useRequestLog({ log, metrics, graphqlPath = '/graphql' }: RequestLogOptions): Plugin {
   return {
     onRequest({ request }) {
       const given = request.headers.get('x-request-id');
@@ -40,7 +42,8 @@ export function useRequestLog({ log, metrics }: RequestLogOptions): Plugin {
       response.headers.set('x-request-id', info.id);
       const url = new URL(request.url);
       const streaming = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
-      metrics.httpRequests.inc({ route: routeOf(url.pathname), status: `${Math.floor(response.status / 100)}xx` });
+      const route = url.pathname === graphqlPath ? '/graphql' : url.pathname === '/graphql' ? 'other' : routeOf(url.pathname);
+      metrics.httpRequests.inc({ route, status: `${Math.floor(response.status / 100)}xx` });
       info.log.info(
         {
           method: request.method,

@@ -1,43 +1,49 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { identityKey } from '../auth/identity.js';
-import { requestIdentity, isProtectedPath } from '../auth/use-auth.js';
+import { identityKey, type Identity } from '../auth/identity.js';
+import { requestIdentity } from '../auth/use-auth.js';
 import { RateLimitedError } from '../core/errors.js';
-import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { ClientAddresses } from '../http/client-address.js';
+import { refusal, retryAfterSeconds } from '../http/refusal.js';
+import { routeOf } from '../http/use-routes.js';
 import type { ClientRateLimiter } from './client-rate-limiter.js';
 
 export interface ClientRateLimitOptions {
   limiter: ClientRateLimiter;
-  graphqlEndpoint: string;
+  /** Where a request comes from (clients without an identity are told apart by it). */
+  addresses: ClientAddresses;
   log: Logger;
-  metrics?: GatewayMetrics;
 }
 
 /**
- * Refuses a client's request once it used up its window: HTTP 429 with Retry-After and a
- * RATE_LIMITED GraphQL error carrying `retryAfterMs`. The client is its identity; without
- * authentication every caller is the same identity, so the address tells clients apart.
+ * The client a request counts against: its identity; without authentication every caller is the
+ * same identity, so the address tells clients apart.
  */
-export function useClientRateLimit({ limiter, graphqlEndpoint, log }: ClientRateLimitOptions): Plugin {
+export function rateClient(identity: Identity, address: string): string {
+  return identity.id === 'anonymous' ? `addr:${address}` : `id:${identityKey(identity)}`;
+}
+
+/** The refusal for a used-up window: RATE_LIMITED with `retryAfterMs`. */
+export function rateLimitedError(retryAfterMs: number): RateLimitedError {
+  return new RateLimitedError(`too many requests from this client; retry after ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs);
+}
+
+/**
+ * Refuses a client's request to a route that does work (GraphQL, /health, the collector API) once
+ * it used up its window: HTTP 429 with Retry-After and RATE_LIMITED with `retryAfterMs`, in
+ * GraphQL's shape on the GraphQL route and `{detail, code}` on the others. Runs after useAuth.
+ * (WebSocket upgrades and subscribes are counted by src/http/websocket-admission.ts.)
+ */
+export function useClientRateLimit({ limiter, addresses, log }: ClientRateLimitOptions): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
-      if (!isProtectedPath(url.pathname, graphqlEndpoint)) return;
+    async onRequest({ request, endResponse, fetchAPI, serverContext }) {
+      const route = routeOf(request);
+      if (!route?.limited) return;
       const identity = requestIdentity(request);
-      const address = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
-      const client = identity.id === 'anonymous' ? `addr:${address}` : `id:${identityKey(identity)}`;
-      const decision = await limiter.take(client);
+      const decision = await limiter.take(rateClient(identity, addresses.ofRequest(request, serverContext)));
       if (decision.allowed) return;
-      const error = new RateLimitedError(
-        `too many requests from this client; retry after ${Math.ceil(decision.retryAfterMs / 1000)} s`,
-        decision.retryAfterMs,
-      );
       log.info({ client: identity.id, retryAfterMs: decision.retryAfterMs }, 'request refused: rate limited');
-      endResponse(
-        fetchAPI.Response.json(
-          { errors: [{ message: error.message, extensions: error.extensions() }] },
-          { status: 429, headers: { 'retry-after': String(Math.ceil(decision.retryAfterMs / 1000)), 'cache-control': 'no-store' } },
-        ),
-      );
+      endResponse(refusal(fetchAPI, route, rateLimitedError(decision.retryAfterMs), 429, { 'retry-after': retryAfterSeconds(decision.retryAfterMs) }));
     },
   };
 }

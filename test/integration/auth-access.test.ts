@@ -68,8 +68,11 @@ describe('access control', () => {
     const rest = await fetch(`${gateway.url}/metrics/series`);
     expect(rest.status).toBe(401);
     expect(await rest.json()).toMatchObject({ code: 'UNAUTHENTICATED', detail: expect.stringContaining('X-API-Key') });
-    // Probes stay open.
-    expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+    // Probes stay open; /health lists the sources and their state, so it needs credentials.
+    expect((await fetch(`${gateway.url}/livez`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}/health`, { headers: as(KEYS.acme) })).status).toBe(200);
   });
 
   it('accepts a key as Bearer or X-API-Key', async () => {

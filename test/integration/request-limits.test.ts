@@ -106,8 +106,10 @@ describe('request limits', () => {
     const body = (await response.json()) as any;
     expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect(body.errors[0].extensions.retryAfterMs).toBeGreaterThan(0);
-    // Probes are never limited.
-    expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+    // Probes are never limited; /health does work (it asks the sources), so it counts.
+    expect((await fetch(`${gateway.url}/livez`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}/ready`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(429);
   });
 
   it('shares a client window across gateways through Redis', async () => {

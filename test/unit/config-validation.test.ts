@@ -74,6 +74,8 @@ describe('validateConfig', () => {
     expect(config).toEqual({
       port: 4000,
       host: '0.0.0.0',
+      graphqlPath: '/graphql',
+      trustedProxies: [],
       cache: { maxEntries: 10_000, openTtl: 30_000, closedTtl: 7_200_000, settle: 300_000, staleWhileRevalidate: 0, claimLease: 10_000, responses: { maxBytes: 64 * 1024 * 1024 } },
       log: { level: 'info' },
       shutdownTimeoutMs: 10_000,
@@ -98,7 +100,7 @@ describe('validateConfig', () => {
   it('validates auth: hashed keys, one JWT key source, unique key ids, and source timeouts below the request deadline', () => {
     const key = { id: 'dash', sha256: 'a'.repeat(64), tenant: 'acme' };
     const config = validateConfig({ ...minimal, auth: { apiKeys: [key] } }, 'gateway.yaml', {});
-    expect(config.auth).toEqual({ apiKeys: [{ ...key, introspection: false }] });
+    expect(config.auth).toEqual({ apiKeys: [{ ...key, introspection: false }], failedLogins: { max: 20, windowMs: 60_000, maxAddresses: 100_000 } });
     const problems = problemsOf(() =>
       validateConfig(
         {
