@@ -31,6 +31,11 @@ export function quoted(value: unknown, max: number = MAX_ECHO_CHARS): string {
   return `a ${typeof value}`;
 }
 
+/** Text cut to `max` characters for an echo inside quotes of the caller's choosing: `'${clip(raw)}'`. */
+export function clip(text: string, max: number = MAX_ECHO_CHARS): string {
+  return quotedText(text, max);
+}
+
 /** A message cut to `max` characters, saying how long it was; short ones pass unchanged. */
 export function capMessage(message: string, max: number = MAX_MESSAGE_CHARS): string {
   if (message.length <= max) return message;
