@@ -1,0 +1,53 @@
+import type { Plugin } from 'graphql-yoga';
+import { nestsDeeperThan } from '../core/nesting.js';
+import { scanDocument } from './document-scan.js';
+import { documentLimitError } from './limit-errors.js';
+
+export interface DocumentScanOptions {
+  /** Lexical tokens in one document. @default 5000 */
+  maxTokens: number;
+  /** Deepest nesting of `{`, `[` and `(` in a document, counted together. @default 64 */
+  maxNesting: number;
+  /** Deepest nesting of lists and objects in `variables` and `extensions`. @default 32 */
+  maxInputNesting: number;
+}
+
+/**
+ * Cheap, non-recursive checks that run before anything recursive sees the request: the document
+ * text is lexed once (tokens and nesting) before graphql-js parses it, and the variables and
+ * extensions are walked iteratively before coercion, the response-cache key or any JSON scalar
+ * touch them. Without them, 3,000 nested list literals or a 100,000-deep variable overflow the
+ * stack and answer 500. HTTP requests are checked in onParams (before the response cache builds
+ * a key from the variables); WebSocket operations, which skip onParams, at parse and execute.
+ */
+export function useDocumentScan(options: DocumentScanOptions): Plugin {
+  const checked = new WeakSet<object>();
+  const inputProblem = (...values: unknown[]) => {
+    for (const value of values) {
+      if (value === null || typeof value !== 'object' || checked.has(value)) continue;
+      if (nestsDeeperThan(value, options.maxInputNesting)) return documentLimitError('inputNesting');
+      checked.add(value);
+    }
+    return undefined;
+  };
+  return {
+    onParams({ params }) {
+      const problem = inputProblem(params.variables, params.extensions);
+      if (problem) throw problem;
+    },
+    onParse({ params }) {
+      const text = typeof params.source === 'string' ? params.source : params.source.body;
+      const shape = scanDocument(text, options.maxTokens, options.maxNesting);
+      if (shape && shape.tokens > options.maxTokens) throw documentLimitError('tokens');
+      if (shape && shape.nesting > options.maxNesting) throw documentLimitError('nesting');
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const problem = inputProblem(args.variableValues);
+      if (problem) setResultAndStopExecution({ errors: [problem] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const problem = inputProblem(args.variableValues);
+      if (problem) setResultAndStopExecution({ errors: [problem] });
+    },
+  };
+}
