@@ -12,12 +12,32 @@ export interface Answer {
   body: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
 }
 
+/** Variables already written as JSON: a value nested 100,000 deep overflows JSON.stringify here too. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** `{"a":{"a":...1...}}` nested `depth` levels deep, as text. */
+export function nestedObjectJson(depth: number): string {
+  return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+}
+
+/** `[[..."x"...]]` nested `depth` levels deep, as text. */
+export function nestedListJson(depth: number): string {
+  return `${'['.repeat(depth)}"x"${']'.repeat(depth)}`;
+}
+
 export async function send(url: string, transport: Transport, query: string, variables?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const [method, accept] = transport.split(' ') as ['POST' | 'GET', string];
+  const variablesText = variables === undefined ? undefined : variables instanceof JsonText ? variables.text : JSON.stringify(variables);
   const response =
     method === 'POST'
-      ? await fetch(`${url}/graphql`, { method, headers: { 'content-type': 'application/json', accept, ...headers }, body: JSON.stringify({ query, variables }) })
-      : await fetch(`${url}/graphql?${new URLSearchParams({ query, ...(variables === undefined ? {} : { variables: JSON.stringify(variables) }) })}`, {
+      ? await fetch(`${url}/graphql`, {
+          method,
+          headers: { 'content-type': 'application/json', accept, ...headers },
+          body: `{"query":${JSON.stringify(query)}${variablesText === undefined ? '' : `,"variables":${variablesText}`}}`,
+        })
+      : await fetch(`${url}/graphql?${new URLSearchParams({ query, ...(variablesText === undefined ? {} : { variables: variablesText }) })}`, {
           headers: { accept, 'x-graphql-yoga-csrf': '1', ...headers },
         });
   const text = await response.text();
