@@ -66,7 +66,7 @@ export async function metricTrend(rawName: string, params: QueryParams, ctx: Rea
   const states = tenantId === null ? [] : await ctx.source.store.series({ name, service, tenantId });
   if (states.length === 0) {
     const where = [service && `service '${clip(service)}'`, tenantId && `tenant '${clip(tenantId)}'`].filter(Boolean).join(' and ');
-    throw new HttpProblem(404, `metric '${name}' does not exist in native source '${ctx.source.id}'${where ? ` for ${where}` : ''}`, 'NOT_FOUND', 'metric_name');
+    throw new HttpProblem(404, `metric '${clip(name)}' does not exist in native source '${ctx.source.id}'${where ? ` for ${where}` : ''}`, 'NOT_FOUND', 'metric_name');
   }
 
   const windowMs = ctx.source.aggregationWindowMs;
