@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { limitsSchema } from '../../src/limits/config.js';
 import type { Gateway } from '../../src/gateway.js';
 import { startGateway } from '../helpers/gateway.js';
@@ -82,6 +84,16 @@ describe('document limits', () => {
     [transport, 'cost', fields(DEFAULTS.maxAliases, (i) => `s${i}: sources { id }`)],
   ]))('%s: names the %s limit with HTTP 400', async (transport, limit, query) => {
     expect(await send(gateway.url, transport, query)).toMatchObject(refused(limit));
+  });
+
+  it('answers the shape docs/limits.md shows, and its example config is the defaults', async () => {
+    const manual = readFileSync(new URL('../../docs/limits.md', import.meta.url), 'utf8');
+    const block = (language: string) => new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(manual)![1]!;
+    const answer = await send(gateway.url, 'POST application/json', nestedLiteral(overNesting));
+    expect(answer.body).toEqual(JSON.parse(block('json')));
+    const example = (parseYaml(block('yaml')) as { limits: Record<string, unknown> }).limits;
+    expect(limitsSchema.parse(example)).toEqual(DEFAULTS);
+    expect(Object.keys(example).sort()).toEqual(Object.keys(DEFAULTS).filter((key) => key !== 'rateLimit').sort());
   });
 
   it('keeps answering while refusing', async () => {
