@@ -18,7 +18,7 @@ import { useDocumentScan } from './use-document-scan.js';
  */
 export function useDocumentLimits(limits: LimitsConfig): Plugin[] {
   const plugins: Plugin[] = [
-    useDocumentScan({ maxTokens: limits.maxTokens, maxNesting: limits.maxNesting, maxInputNesting: limits.maxInputNesting }),
+    useDocumentScan({ maxTokens: limits.maxTokens, maxNesting: limits.maxNesting, maxInputNesting: limits.maxInputNesting, maxBodyBytes: limits.maxBodyBytes }),
     EnvelopArmorPlugin({
       blockFieldSuggestion: { enabled: false },
       // Counted by useDocumentScan before parsing, in the same pass as the nesting.

@@ -40,6 +40,26 @@ describe('input nesting', () => {
     expect(await send(gateway.url, transport, TRACK, labels(nestedObjectJson(100_000)))).toMatchObject(refused);
   });
 
+  it('refuses a deep body sent chunked (no Content-Length) while it streams in, and the client reads the 400', async () => {
+    const text = new TextEncoder().encode(`{"query":${JSON.stringify(TRACK)},"variables":{"labels":${nestedObjectJson(100_000)}}}`);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < text.length; i += 64 * 1024) controller.enqueue(text.subarray(i, i + 64 * 1024));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: Array<{ extensions: unknown }> }).errors[0]!.extensions).toEqual({ code: 'DOCUMENT_LIMIT_EXCEEDED', limit: 'inputNesting' });
+  });
+
+  it('counts no brackets inside JSON strings', async () => {
+    const deepText = '['.repeat(100_000);
+    expect((await track(gateway, '/metrics/track', { name: 'brackets', value: 1, labels: { text: deepText.slice(0, 100) } })).status).toBe(200);
+    const answer = await send(gateway.url, 'POST application/json', TRACK, { labels: { text: deepText } });
+    expect(answer.body.errors?.[0]?.extensions?.code).not.toBe('DOCUMENT_LIMIT_EXCEEDED');
+  });
+
   it.each(TRANSPORTS)('refuses variables one level past the limit (%s)', async (transport) => {
     // The variables object itself is one level.
     expect(await send(gateway.url, transport, TRACK, { labels: nestedObject(DEFAULTS.maxInputNesting) })).toMatchObject(refused);
