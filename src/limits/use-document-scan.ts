@@ -22,8 +22,9 @@ export interface DocumentScanOptions {
  * text is lexed once (tokens and nesting) before graphql-js parses it, and the variables and
  * extensions are walked iteratively before coercion, the response-cache key or any JSON scalar
  * touch them. Without them, 3,000 nested list literals or a 100,000-deep variable overflow the
- * stack and answer 500. HTTP requests are checked in onParams (before the response cache builds
- * a key from the variables); WebSocket operations, which skip onParams, at parse and execute.
+ * stack and answer 500. A large JSON body is scanned as it streams in, before JSON.parse spends
+ * its time on it. HTTP requests' variables are checked in onParams (before the response cache
+ * builds a key from them); WebSocket operations, which skip onParams, at parse and execute.
  */
 export function useDocumentScan(options: DocumentScanOptions): Plugin {
   const checked = new WeakSet<object>();
@@ -40,7 +41,7 @@ export function useDocumentScan(options: DocumentScanOptions): Plugin {
     // of a stated length up to SMALL_BODY_BYTES skip the stream (a dashboard's query pays nothing
     // for it): JSON.parse gets through their few thousand levels at most in milliseconds.
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      if (!requestParser || request.method !== 'POST' || !request.body) return;
+      if (!requestParser || request.method !== 'POST' || !request.body || !/json/i.test(request.headers.get('content-type') ?? '')) return;
       const stated = request.headers.get('content-length');
       if (stated !== null && Number(stated) <= SMALL_BODY_BYTES) return;
       const parse = requestParser;
