@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { limitsSchema } from '../../src/limits/config.js';
 import type { Gateway } from '../../src/gateway.js';
 import { startGateway } from '../helpers/gateway.js';
-import { send, TRANSPORTS } from './request-shape.js';
+import { send, TRANSPORTS } from '../helpers/graphql-requests.js';
 
 /**
  * Documents built to break the parser or the validation rules get HTTP 400 with

@@ -7,7 +7,7 @@ import { MAX_BODY_NESTING } from '../../src/http/read-json-body.js';
 import { limitsSchema } from '../../src/limits/config.js';
 import { track } from '../helpers/collector.js';
 import { startGateway } from '../helpers/gateway.js';
-import { JsonText, nestedListJson, nestedObjectJson, send, TRANSPORTS } from './request-shape.js';
+import { JsonText, nestedListJson, nestedObjectJson, send, TRANSPORTS } from '../helpers/graphql-requests.js';
 
 /**
  * Deep variables, extensions and REST bodies are refused with a 4xx naming the limit before
