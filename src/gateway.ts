@@ -11,7 +11,7 @@ import { FailedLogins } from './auth/failed-logins.js';
 import { identityKey } from './auth/identity.js';
 import { LoginGate } from './auth/login-gate.js';
 import { mayShowGraphiQL, requestIdentity, useAuth, useCollectorAccess } from './auth/use-auth.js';
-import { useIntrospectionAccess } from './auth/use-introspection-access.js';
+import { seesSchema, useIntrospectionAccess } from './auth/use-introspection-access.js';
 import { MemoryStore } from './cache/memory-store.js';
 import { QueryCache } from './cache/query-cache.js';
 import { RedisStore } from './cache/redis-store.js';
@@ -24,6 +24,7 @@ import { SeriesLoaders } from './graphql/loaders.js';
 import { Pacer } from './graphql/pacing.js';
 import { useColumnExecution } from './graphql/columns/use-column-execution.js';
 import { createGatewayColumnSchema, createGatewaySchema } from './graphql/schema.js';
+import { useBoundedErrors } from './graphql/use-bounded-errors.js';
 import { useInputErrors } from './graphql/use-input-errors.js';
 import { useReportedErrors } from './graphql/use-reported-errors.js';
 import { useResponseCache } from './graphql/use-response-cache.js';
@@ -264,7 +265,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       useSseHeartbeat({ intervalMs: config.streams.heartbeat }),
       useStreamedJson(),
       useColumnExecution(createGatewayColumnSchema()),
-      useInputErrors(),
+      useInputErrors({ showHints: seesSchema }),
+      useBoundedErrors(),
       useReportedErrors(),
       useWarnings(),
       useCostExtension(),

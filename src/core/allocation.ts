@@ -1,4 +1,5 @@
 import { Decimal } from 'decimal.js';
+import { clip } from './echo.js';
 import { BadUserInputError } from './errors.js';
 
 /**
@@ -57,7 +58,7 @@ const USAGE_SCALE = 1_000_000;
 
 /** Minor-unit digits of an ISO 4217 currency (2 for USD, 0 for JPY, 3 for BHD), from ICU. */
 export function minorDigits(currency: string): number {
-  const invalid = () => new BadUserInputError(`currency must be an ISO 4217 code like USD, EUR or JPY; got '${currency}'`, { field: 'currency' });
+  const invalid = () => new BadUserInputError(`currency must be an ISO 4217 code like USD, EUR or JPY; got '${clip(currency)}'`, { field: 'currency' });
   if (!/^[A-Za-z]{3}$/.test(currency)) throw invalid();
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;

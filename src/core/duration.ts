@@ -1,3 +1,4 @@
+import { clip, quoted } from './echo.js';
 import { BadUserInputError } from './errors.js';
 
 /**
@@ -76,13 +77,9 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
+/** The bad value for a message, cut short: it came from the client and may be any size. */
 function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'number') return String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  if (typeof value === 'string') return `'${clip(value)}'`;
+  return quoted(value);
 }
 export { show as showValue };

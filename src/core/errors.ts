@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  'DOCUMENT_LIMIT_EXCEEDED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -143,6 +144,27 @@ export class RateLimitedError extends GatewayError {
   }
 }
 
+/** Which limit on a request's shape a document, its variables or a body broke. */
+export type DocumentLimit = 'depth' | 'aliases' | 'tokens' | 'directives' | 'cost' | 'nesting' | 'inputNesting';
+
+/**
+ * The request itself is too big or too deep to be worth reading (HTTP 400). The message names the
+ * limit and how to stay under it; `extensions.limit` names it for programs.
+ */
+export class DocumentLimitExceededError extends GatewayError {
+  readonly code = 'DOCUMENT_LIMIT_EXCEEDED' as const;
+  constructor(
+    message: string,
+    readonly limit: DocumentLimit,
+    options: GatewayErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+  override extensions(): Record<string, unknown> {
+    return { ...super.extensions(), limit: this.limit };
+  }
+}
+
 export function isGatewayError(value: unknown): value is GatewayError {
   return value instanceof GatewayError;
 }
@@ -154,6 +176,7 @@ export interface GatewayErrorData {
   source?: string;
   upstreamStatus?: number;
   retryAfterMs?: number;
+  limit?: DocumentLimit;
 }
 
 export function gatewayErrorToData(error: GatewayError): GatewayErrorData {
@@ -162,6 +185,7 @@ export function gatewayErrorToData(error: GatewayError): GatewayErrorData {
   if (error.upstreamStatus !== undefined) data.upstreamStatus = error.upstreamStatus;
   if (error instanceof UpstreamRateLimitedError && error.retryAfterMs !== undefined) data.retryAfterMs = error.retryAfterMs;
   if (error instanceof RateLimitedError) data.retryAfterMs = error.retryAfterMs;
+  if (error instanceof DocumentLimitExceededError) data.limit = error.limit;
   return data;
 }
 
@@ -183,6 +207,7 @@ export function gatewayErrorFromData(data: GatewayErrorData): GatewayError {
     case 'UNAUTHENTICATED': return new UnauthenticatedError(data.message, options);
     case 'FORBIDDEN': return new ForbiddenError(data.message, options);
     case 'RATE_LIMITED': return new RateLimitedError(data.message, data.retryAfterMs ?? 1000, options);
+    case 'DOCUMENT_LIMIT_EXCEEDED': return new DocumentLimitExceededError(data.message, data.limit ?? 'nesting', options);
     default: return new UpstreamUnavailableError(data.message, options);
   }
 }

@@ -8,20 +8,34 @@ import { ScalarInputError } from './scalars/input-error.js';
  * value node and a bad variable against the variable definition, without the argument's name;
  * this plugin finds the argument in the document and rewrites the message. A value outside an enum
  * (an unknown aggregate function) is bad input too: graphql-js's words are kept, the code becomes
- * BAD_USER_INPUT and the accepted values are listed.
+ * BAD_USER_INPUT and, for callers allowed to see the schema, the accepted values are listed.
  */
-export function useInputErrors(): Plugin {
+export interface InputErrorsOptions {
+  /**
+   * Whether the caller may see the schema, and so be told the accepted values of an enum. The
+   * list is a hint that maps the schema, like "Did you mean ...?" (cut in src/auth).
+   * @default () => true
+   */
+  showHints?: (request: Request | undefined) => boolean;
+}
+
+export function useInputErrors(options: InputErrorsOptions = {}): Plugin {
+  const showHints = options.showHints ?? (() => true);
+  const requestOf = (context: unknown) => (context as { request?: Request } | undefined)?.request;
   return {
-    onValidate({ params }) {
+    onValidate({ params, context }) {
       return ({ result, setResult }) => {
-        if (result.some(isInputError)) setResult(result.map((error) => (error instanceof GraphQLError ? rewrite(error, params.documentAST, params.schema) : error)));
+        if (!result.some(isInputError)) return;
+        const hints = showHints(requestOf(context));
+        setResult(result.map((error) => (error instanceof GraphQLError ? rewrite(error, params.documentAST, params.schema, hints) : error)));
       };
     },
     onExecute({ args }) {
       return {
         onExecuteDone({ result, setResult }) {
           if (!('errors' in result) || !result.errors?.some(isInputError)) return;
-          setResult({ ...result, errors: result.errors.map((error) => rewrite(error, args.document, args.schema)) });
+          const hints = showHints(requestOf(args.contextValue));
+          setResult({ ...result, errors: result.errors.map((error) => rewrite(error, args.document, args.schema, hints)) });
         },
       };
     },
@@ -43,9 +57,9 @@ function scalarCause(error: Error | undefined): ScalarInputError | undefined {
   return undefined;
 }
 
-function rewrite(error: GraphQLError, document: DocumentNode, schema: GraphQLSchema): GraphQLError {
+function rewrite(error: GraphQLError, document: DocumentNode, schema: GraphQLSchema, hints: boolean): GraphQLError {
   const cause = scalarCause(error);
-  if (!cause) return NOT_IN_ENUM.test(error.message) ? rewriteEnum(error, document, schema) : error;
+  if (!cause) return NOT_IN_ENUM.test(error.message) ? rewriteEnum(error, document, schema, hints) : error;
   const node = error.nodes?.[0];
   let where: string;
   let argument: string | undefined;
@@ -67,11 +81,11 @@ function rewrite(error: GraphQLError, document: DocumentNode, schema: GraphQLSch
   });
 }
 
-function rewriteEnum(error: GraphQLError, document: DocumentNode, schema: GraphQLSchema): GraphQLError {
+function rewriteEnum(error: GraphQLError, document: DocumentNode, schema: GraphQLSchema, hints: boolean): GraphQLError {
   const node = error.nodes?.[0];
   const argument = node?.kind === Kind.VARIABLE_DEFINITION ? argumentsUsingVariable(document, node.variable.name.value)[0] : node ? argumentPath(document, node) : undefined;
   const type = schema.getType(NOT_IN_ENUM.exec(error.message)![1]!);
-  const accepted = type instanceof GraphQLEnumType ? ` Accepted: ${type.getValues().map((value) => value.name).join(', ')}.` : '';
+  const accepted = hints && type instanceof GraphQLEnumType ? ` Accepted: ${type.getValues().map((value) => value.name).join(', ')}.` : '';
   return new GraphQLError(`${error.message}${accepted}`, {
     nodes: error.nodes,
     source: error.source,

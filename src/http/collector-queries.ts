@@ -1,7 +1,8 @@
+import { clip } from '../core/echo.js';
 import { BadUserInputError } from '../core/errors.js';
 import { METRIC_NAME, sanitizeMetricName } from '../core/metric-name.js';
 import type { NativeSource } from '../sources/native/adapter.js';
-import type { SeriesState, StoreScope } from '../sources/native/store.js';
+import type { SeriesState, StoreScope, StoreStats } from '../sources/native/store.js';
 import { trendOf } from '../sources/native/trend.js';
 import { valuesByWindow, windowStart } from '../sources/native/windows.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
@@ -64,8 +65,8 @@ export async function metricTrend(rawName: string, params: QueryParams, ctx: Rea
   const threshold = params.number('threshold', 0, 1_000_000) ?? ctx.source.trendThresholdPercent;
   const states = tenantId === null ? [] : await ctx.source.store.series({ name, service, tenantId });
   if (states.length === 0) {
-    const where = [service && `service '${service}'`, tenantId && `tenant '${tenantId}'`].filter(Boolean).join(' and ');
-    throw new HttpProblem(404, `metric '${name}' does not exist in native source '${ctx.source.id}'${where ? ` for ${where}` : ''}`, 'NOT_FOUND', 'metric_name');
+    const where = [service && `service '${clip(service)}'`, tenantId && `tenant '${clip(tenantId)}'`].filter(Boolean).join(' and ');
+    throw new HttpProblem(404, `metric '${clip(name)}' does not exist in native source '${ctx.source.id}'${where ? ` for ${where}` : ''}`, 'NOT_FOUND', 'metric_name');
   }
 
   const windowMs = ctx.source.aggregationWindowMs;
@@ -111,9 +112,14 @@ export async function metricTrend(rawName: string, params: QueryParams, ctx: Rea
   return body;
 }
 
+/**
+ * The collector's figures. A caller bound to a tenant sees its own tenant's series, points and
+ * metrics only; the store-wide running totals (collected, dropped) and the last collection time
+ * are not kept per tenant, so for it they are null rather than another tenant's activity.
+ */
 export async function collectorStats(ctx: ReadContext & { lastExport: number | undefined }): Promise<Record<string, unknown>> {
   const windowMs = ctx.source.aggregationWindowMs;
-  const stats = await ctx.source.store.stats(ctx.now - windowMs);
+  const stats = ctx.scope.tenantId === undefined ? await ctx.source.store.stats(ctx.now - windowMs) : await tenantStats(ctx, ctx.scope.tenantId, ctx.now - windowMs);
   const limits = ctx.source.store.limits;
   return {
     collector: {
@@ -150,6 +156,21 @@ export async function collectorStats(ctx: ReadContext & { lastExport: number | u
   };
 }
 
+type ScopedStats = Omit<StoreStats, 'collected' | 'dropped' | 'droppedBy' | 'lastCollection'> &
+  { collected: number | null; dropped: number | null; droppedBy: StoreStats['droppedBy'] | null; lastCollection?: number };
+
+/** The figures of one tenant's series, counted from the series themselves. */
+async function tenantStats(ctx: ReadContext, tenantId: string, activeSince: number): Promise<ScopedStats> {
+  const states = await ctx.source.store.series({ tenantId });
+  let points = 0;
+  let active = 0;
+  for (const state of states) {
+    points += state.pointCount;
+    if (state.latestTimestamp >= activeSince) active++;
+  }
+  return { series: states.length, points, active, metrics: new Set(states.map((state) => state.name)).size, collected: null, dropped: null, droppedBy: null };
+}
+
 function describeSeries(state: SeriesState): Record<string, unknown> {
   // service and tenant_id have fields of their own; the labels are the rest.
   const labels: Record<string, string> = {};
@@ -181,7 +202,7 @@ function scopedTenant(asked: string | undefined, scope: StoreScope): string | un
 function metricName(raw: string, field: string): string {
   const name = sanitizeMetricName(raw.trim());
   if (raw.trim() === '' || !METRIC_NAME.test(name)) {
-    throw new BadUserInputError(`${field} must be a metric name (letters, digits and _); got '${raw}'`, { field });
+    throw new BadUserInputError(`${field} must be a metric name (letters, digits and _); got '${clip(raw)}'`, { field });
   }
   return name;
 }

@@ -1,3 +1,4 @@
+import { capMessage } from '../core/echo.js';
 import { isGatewayError, type ErrorCode } from '../core/errors.js';
 
 /**
@@ -19,6 +20,10 @@ export class HttpProblem extends Error {
 
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   BAD_USER_INPUT: 400,
+  DOCUMENT_LIMIT_EXCEEDED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   UPSTREAM_UNAVAILABLE: 503,
   GATEWAY_TIMEOUT: 504,
 };
@@ -29,15 +34,18 @@ export interface ProblemBody {
   field?: string;
 }
 
-/** The status and body for an error; anything without a code is a bug and stays opaque. */
+/**
+ * The status and body for an error; anything without a code is a bug and stays opaque. `detail`
+ * is cut to MAX_MESSAGE_CHARS whatever made it: a safety net for echoes of client input.
+ */
 export function describeProblem(error: unknown): { status: number; body: ProblemBody; headers: Record<string, string> } {
   if (error instanceof HttpProblem) {
-    const body: ProblemBody = { detail: error.message, code: error.code };
+    const body: ProblemBody = { detail: capMessage(error.message), code: error.code };
     if (error.field !== undefined) body.field = error.field;
     return { status: error.status, body, headers: error.headers };
   }
   if (isGatewayError(error)) {
-    const body: ProblemBody = { detail: error.message, code: error.code };
+    const body: ProblemBody = { detail: capMessage(error.message), code: error.code };
     if (error.field !== undefined) body.field = error.field;
     return { status: STATUS_BY_CODE[error.code] ?? 502, body, headers: {} };
   }

@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -98,7 +98,14 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<any, an
         if (refused) return [refused];
         const enveloped = yoga.getEnveloped({ ...ctx, req: upgrade, socket: ctx.extra.socket, params, request });
         const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
-        const document = parse(params.query);
+        // A refused document (syntax, or a limit checked at parse) is an error for this operation, not a 4500 close of the socket.
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
         return {

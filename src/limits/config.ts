@@ -17,6 +17,17 @@ export const limitsSchema = z.strictObject({
   maxAliases: positiveInt.default(50),
   /** Lexical tokens in one document. @default 5000 */
   maxTokens: positiveInt.default(5000),
+  /**
+   * Deepest nesting of braces, brackets and parentheses in a document, counted together before
+   * parsing (selection sets, arguments, list and object literals). @default 64
+   */
+  maxNesting: positiveInt.default(64),
+  /**
+   * Deepest nesting of lists and objects in a GraphQL request's variables and extensions. (The
+   * collector's REST bodies have the same bound, MAX_BODY_NESTING in src/http/read-json-body.ts.)
+   * @default 32
+   */
+  maxInputNesting: positiveInt.default(32),
   /** Directives in one document. @default 50 */
   maxDirectives: positiveInt.default(50),
   /** Static cost (objects 2, scalars 1, times 1.5 per level). @default 50000 */

@@ -3,22 +3,30 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Plugin } from 'graphql-yoga';
+import type { GraphQLError, ValidationContext } from 'graphql';
+import type { DocumentLimit } from '../core/errors.js';
 import type { LimitsConfig } from './config.js';
+import { documentLimitError } from './limit-errors.js';
+import { useDocumentScan } from './use-document-scan.js';
 
 /**
- * Limits on what one document may ask (graphql-armor), CSRF prevention, and, when configured, the
+ * Limits on what one document may ask (a pre-parse scan of tokens and nesting, then graphql-armor's
+ * depth, alias, directive and cost rules), CSRF prevention, and, when configured, the
  * persisted-operations-only mode. Limits are not echoed: a refused document learns which limit it
- * broke, not where the limit is. Field suggestions are handled per identity in src/auth.
+ * broke (DOCUMENT_LIMIT_EXCEEDED, `extensions.limit`, HTTP 400), not where the limit is. Field
+ * suggestions are handled per identity in src/auth.
  */
 export function useDocumentLimits(limits: LimitsConfig): Plugin[] {
   const plugins: Plugin[] = [
+    useDocumentScan({ maxTokens: limits.maxTokens, maxNesting: limits.maxNesting, maxInputNesting: limits.maxInputNesting, maxBodyBytes: limits.maxBodyBytes }),
     EnvelopArmorPlugin({
       blockFieldSuggestion: { enabled: false },
-      maxDepth: { n: limits.maxDepth, exposeLimits: false, flattenFragments: true, errorMessage: 'the document nests fields too deeply; split it into shallower queries' },
-      maxAliases: { n: limits.maxAliases, exposeLimits: false, errorMessage: 'the document uses too many aliases; split it into several requests' },
-      maxTokens: { n: limits.maxTokens, exposeLimits: false, errorMessage: 'the document has too many tokens; split it into several requests' },
-      maxDirectives: { n: limits.maxDirectives, exposeLimits: false, errorMessage: 'the document uses too many directives' },
-      costLimit: { maxCost: limits.maxCost, exposeLimits: false, errorMessage: 'the document asks for too much at once (cost limit); split it into several requests' },
+      // Counted by useDocumentScan before parsing, in the same pass as the nesting.
+      maxTokens: { enabled: false },
+      maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reported('depth') },
+      maxAliases: { n: limits.maxAliases, ...reported('aliases') },
+      maxDirectives: { n: limits.maxDirectives, ...reported('directives') },
+      costLimit: { maxCost: limits.maxCost, ...reported('cost') },
     }) as Plugin,
     // Requests a browser could send cross-site without a preflight (GET, form posts) must carry a
     // custom header; JSON POSTs are not "simple" and pass.
@@ -26,6 +34,18 @@ export function useDocumentLimits(limits: LimitsConfig): Plugin[] {
   ];
   if (limits.persistedOperations) plugins.push(persistedOnly(limits.persistedOperations.file));
   return plugins;
+}
+
+/**
+ * graphql-armor throws its own error out of validation (no code, HTTP 200 to application/json
+ * clients); instead each refusal is reported as a validation error of the gateway's own shape.
+ */
+function reported(limit: DocumentLimit) {
+  return {
+    exposeLimits: false,
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null, _error: GraphQLError) => context?.reportError(documentLimitError(limit))],
+  };
 }
 
 function persistedOnly(file: string): Plugin {

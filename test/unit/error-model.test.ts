@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BadUserInputError,
   CircuitBreakerOpenError,
+  DocumentLimitExceededError,
   ERROR_CODES,
   GatewayError,
   GatewayTimeoutError,
@@ -32,6 +33,7 @@ const one: GatewayError[] = [
   new UnauthenticatedError('m'),
   new ForbiddenError('m'),
   new RateLimitedError('m', 1000),
+  new DocumentLimitExceededError('m', 'nesting'),
 ];
 
 describe('GatewayError subclasses', () => {

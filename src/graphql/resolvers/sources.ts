@@ -1,4 +1,5 @@
 import { GraphQLError, responsePathAsArray } from 'graphql';
+import { NativeSource } from '../../sources/native/adapter.js';
 import type { MetricDescriptor } from '../../sources/source.js';
 import { resolveFor, toGraphQLError } from '../errors.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -38,7 +39,12 @@ export const sourceResolvers: Resolvers = {
   Source: {
     kind: (source) => source.kind.toUpperCase() as 'NATIVE',
     healthy: async (source, _, ctx) => (await ctx.health(source)).healthy,
-    message: async (source, _, ctx) => (await ctx.health(source)).message ?? null,
+    message: async (source, _, ctx) => {
+      const health = await ctx.health(source);
+      // The native store's health counts every tenant's series; a caller bound to a tenant gets its own count.
+      if (health.healthy && source instanceof NativeSource && ctx.caller.tenant !== undefined) return tenantMessage(source, ctx.caller.tenant);
+      return health.message ?? null;
+    },
     latencyMs: async (source, _, ctx) => (await ctx.health(source)).latencyMs ?? null,
   },
   MetricDescriptor: {
@@ -48,3 +54,10 @@ export const sourceResolvers: Resolvers = {
     type: (descriptor) => descriptor.type ?? null,
   },
 };
+
+async function tenantMessage(source: NativeSource, tenantId: string): Promise<string> {
+  const states = await source.store.series({ tenantId }).catch(() => undefined);
+  if (!states) return `the ${source.store.kind} store did not answer`;
+  const points = states.reduce((sum, state) => sum + state.pointCount, 0);
+  return `${states.length} series, ${points} points of this tenant in ${source.store.kind}`;
+}
