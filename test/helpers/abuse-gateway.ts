@@ -34,6 +34,7 @@ export class AbuseGateway {
   #url = '';
   #output = '';
   #exit: string | undefined;
+  #rssAtStart = 0;
   #exited!: Promise<void>;
   readonly #dir = mkdtempSync(join(tmpdir(), 'abuse-gateway-'));
 
@@ -66,6 +67,11 @@ export class AbuseGateway {
   /** Resident set now (VmRSS), in bytes; 0 once the process is gone. */
   rssBytes(): number {
     return this.#status('VmRSS');
+  }
+
+  /** Resident set once the current process first answered /livez, in bytes. */
+  get rssAtStartBytes(): number {
+    return this.#rssAtStart;
   }
 
   /** Peak resident set (VmHWM) since the start or the last `resetPeak()`, in bytes. */
@@ -132,6 +138,7 @@ export class AbuseGateway {
     );
     this.#url = `http://127.0.0.1:${port}`;
     await this.#waitUntilServing(this.options.startTimeoutMs ?? 30_000);
+    this.#rssAtStart = this.rssBytes();
   }
 
   /** Asks /livez until it answers (the server is listening) or the process ends. */
