@@ -72,12 +72,21 @@ function expectationProblems(abuse: AbuseCase, outcome: ReplayOutcome): string[]
   if (abuse.refused) {
     for (const answer of answers) {
       const json = parsed(answer);
-      const dataNull = json?.data === undefined || json.data === null || Object.values(json.data).every((value) => value === null);
-      const refusedInGraphql = answer.status! < 400 && Array.isArray(json?.errors) && json.errors.length > 0 && dataNull;
-      if (answer.status! < 400 && !refusedInGraphql) {
-        problems.push(`expected a refusal (a 4xx, or errors with no data); got HTTP ${answer.status} with ${answer.bodyBytes} bytes: ${answer.head.slice(0, 200)}`);
-        break;
+      const errors: any[] = Array.isArray(json?.errors) ? json.errors : [];
+      if (abuse.refused === 'http') {
+        const uncoded = errors.filter((error) => typeof error?.extensions?.code !== 'string');
+        if (answer.status! < 400 || answer.status! >= 500) {
+          problems.push(`expected an HTTP 4xx refusal; got HTTP ${answer.status}: ${answer.head.slice(0, 200)}`);
+        }
+        else if (uncoded.length > 0) problems.push(`expected every error to carry extensions.code; got ${JSON.stringify(uncoded[0]).slice(0, 200)}`);
+      } else {
+        const dataNull = json?.data === undefined || json.data === null || Object.values(json.data).every((value) => value === null);
+        if (answer.status! < 400 && !(errors.length > 0 && dataNull)) {
+          const got = `HTTP ${answer.status} with ${answer.bodyBytes} bytes: ${answer.head.slice(0, 200)}`;
+          problems.push(`expected a refusal (a 4xx, or errors with no data); got ${got}`);
+        }
       }
+      if (problems.length > 0) break;
     }
   }
   if (abuse.leaks) {

@@ -12,8 +12,9 @@ import type { AbuseRequest } from '../helpers/abuse-replay.js';
  *
  * Besides the generic properties a case may say what the issue expects of it in the one way
  * that holds however the fix is written: `refused` (no data comes back: a 4xx, or GraphQL errors
- * with every root field null), `leaks` (text the answer must not carry), `throttled` (some copy
- * of a burst is answered 429).
+ * with every root field null; `'http'`: a 4xx, and every GraphQL error in it with an
+ * `extensions.code`), `leaks` (text the answer must not carry), `throttled` (some copy of a burst
+ * is answered 429).
  */
 
 /** Issue 21's "What to build" items. */
@@ -35,7 +36,7 @@ export interface AbuseCase {
   /** What the case is, in the issue's words. */
   title: string;
   request: AbuseRequest;
-  refused?: boolean;
+  refused?: true | 'http';
   leaks?: RegExp;
   throttled?: boolean;
   /** Why a generic replay cannot exercise this case (it is listed for completeness). */
@@ -105,6 +106,16 @@ export function graphqlPost(caller: Caller, query: string, variables?: Record<st
   return { method: 'POST', path, headers: headersOf(caller), body: graphqlBody(query, variables) };
 }
 
+/** A GraphQL POST to /graphql from tenant acme with a body built when sent. */
+export function acmePost(body: () => string): AbuseRequest {
+  return { method: 'POST', path: '/graphql', headers: headersOf('acme'), body };
+}
+
+/** A collector REST POST with a body built when sent. */
+export function restPost(path: string, body: () => string, caller: Caller = 'acme'): AbuseRequest {
+  return { method: 'POST', path, headers: headersOf(caller), body };
+}
+
 /** The metric the seed requests write for both tenants. */
 export const SEED_METRIC = 'abuse_seed';
 
@@ -121,21 +132,33 @@ export const nestedLists = (depth: number) => '['.repeat(depth) + ']'.repeat(dep
 export const nestedObjects = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 /** A selection set `depth` fields deep. */
 export const nestedSelections = (depth: number) => '{ ' + 'a { '.repeat(depth) + 'b' + ' }'.repeat(depth) + ' }';
-/** A document with `count` aliases of one field. */
-export const manyAliases = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+/** A document with `count` aliases of one cheap field (not `__typename`, which alias limits may leave out). */
+export const manyAliases = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: sources { id }`).join(' ')} }`;
 /** A document with `count` directives. */
 export const manyDirectives = (count: number) => `{ __typename ${'@include(if: true) '.repeat(count)}}`;
 
-/** A valid GraphQL request body of exactly `bytes` bytes (padded with a string variable). */
+/** A valid GraphQL request body of exactly `bytes` bytes (padded with a search string). */
 export function paddedGraphqlBody(bytes: number): string {
-  const empty = graphqlBody('query($pad: String) { __typename }', { pad: '' });
-  return graphqlBody('query($pad: String) { __typename }', { pad: 'x'.repeat(Math.max(0, bytes - empty.length)) });
+  const query = 'query($pad: String) { metrics(source: "native", search: $pad) { name } }';
+  const empty = graphqlBody(query, { pad: '' });
+  return graphqlBody(query, { pad: 'x'.repeat(Math.max(0, bytes - empty.length)) });
 }
 
-/** A valid POST /metrics/track body of exactly `bytes` bytes (padded with a label value). */
+/** A valid POST /metrics/track body of exactly `bytes` bytes: one metric and JSON whitespace after it. */
 export function paddedTrackBody(bytes: number): string {
-  const track = (pad: string) => JSON.stringify({ name: SEED_METRIC, value: 1, labels: { svc: 'acme', pad } });
-  return track('x'.repeat(Math.max(0, bytes - track('').length)));
+  const metric = JSON.stringify({ name: SEED_METRIC, value: 1, type: 'COUNTER', labels: { svc: 'acme' } });
+  return metric + ' '.repeat(Math.max(0, bytes - metric.length));
+}
+
+/**
+ * A valid POST /metrics/track/batch body of exactly `bytes` bytes: as many metrics as fit (at
+ * most the route's 10,000) and JSON whitespace after them.
+ */
+export function paddedTrackBatchBody(bytes: number): string {
+  const item = JSON.stringify({ name: SEED_METRIC, value: 1, type: 'COUNTER', labels: { svc: 'acme' } });
+  const count = Math.max(1, Math.min(10_000, Math.floor((bytes - 2) / (item.length + 1))));
+  const items = `[${Array.from({ length: count }, () => item).join(',')}`;
+  return `${items}${' '.repeat(Math.max(0, bytes - items.length - 1))}]`;
 }
 
 // ---- The cases -------------------------------------------------------------------------------
@@ -166,7 +189,7 @@ const sideDoors: AbuseCase[] = SIDE_DOOR_PATHS.map((path) => ({
   item: 1,
   title: `anonymous POST ${path} reading tenant series`,
   request: graphqlPost('anonymous', tenantRead, undefined, path),
-  refused: true,
+  refused: 'http',
 }));
 
 const sideDoorTransports: AbuseCase[] = [
@@ -175,7 +198,7 @@ const sideDoorTransports: AbuseCase[] = [
     item: 1,
     title: 'anonymous GET with the query in the URL on a prefixed path',
     request: { method: 'GET', path: `/x/graphql?query=${encodeURIComponent(tenantRead)}`, headers: { accept: 'application/json' } },
-    refused: true,
+    refused: 'http',
   },
   {
     id: 'side-door-sse /graphql/',
@@ -188,14 +211,19 @@ const sideDoorTransports: AbuseCase[] = [
       body: graphqlBody(`subscription { metricStream(source: "native", metric: "${SEED_METRIC}") { series { values } } }`),
       stream: true,
     },
-    refused: true,
+    refused: 'http',
   },
   {
     id: 'side-door-write-other-tenant',
     item: 1,
     title: 'anonymous trackMetric into another tenant through /graphql/',
-    request: graphqlPost('anonymous', `mutation { trackMetric(input: { name: "${SEED_METRIC}", value: 1, type: COUNTER, tenantId: "globex" }) { success } }`, undefined, '/graphql/'),
-    refused: true,
+    request: graphqlPost(
+      'anonymous',
+      `mutation { trackMetric(input: { name: "${SEED_METRIC}", value: 1, type: COUNTER, tenantId: "globex" }) { success } }`,
+      undefined,
+      '/graphql/',
+    ),
+    refused: 'http',
   },
   ...(
     [
@@ -210,15 +238,15 @@ const sideDoorTransports: AbuseCase[] = [
       item: 1,
       title: `anonymous ${method} ${path} on the collector`,
       request: { method, path, headers: { accept: 'application/json' } },
-      refused: true,
+      refused: 'http',
     }),
   ),
   {
     id: 'anonymous-rest POST /metrics/track',
     item: 1,
     title: 'anonymous write on the collector REST API',
-    request: { method: 'POST', path: '/metrics/track', headers: headersOf('anonymous'), body: JSON.stringify({ name: SEED_METRIC, value: 1, tenant_id: 'globex' }) },
-    refused: true,
+    request: restPost('/metrics/track', () => JSON.stringify({ name: SEED_METRIC, value: 1, tenant_id: 'globex' }), 'anonymous'),
+    refused: 'http',
   },
 ];
 
@@ -228,10 +256,19 @@ const pointExplosion: AbuseCase[] = [
   ['native-trend-1s-year', `trend(source: "native", metric: "${SEED_METRIC}", from: "${YEAR.from}", to: "${YEAR.to}", interval: "1s") { direction }`],
   ['native-metricdata-1s-30d', `metricData(source: "native", metric: "${SEED_METRIC}", from: "now-30d", interval: "1s") { values }`],
   ['native-metricdata-1ms-year', `metricData(source: "native", metric: "${SEED_METRIC}", from: "${YEAR.from}", interval: "1ms") { values }`],
-  ['native-aggregate-buckets-1s-year', `aggregate(source: "native", metric: "${SEED_METRIC}", function: SUM, from: "${YEAR.from}", interval: "1s") { buckets { value } }`],
+  [
+    'native-aggregate-buckets-1s-year',
+    `aggregate(source: "native", metric: "${SEED_METRIC}", function: SUM, from: "${YEAR.from}", interval: "1s") { buckets { value } }`,
+  ],
   ['darktrace-metricdata-1s-year', `metricData(source: "dt", metric: "internalconnections", from: "${YEAR.from}", interval: "1s") { values }`],
   ['darktrace-trend-1s-year', `trend(source: "dt", metric: "internalconnections", from: "${YEAR.from}", interval: "1s") { direction }`],
-].map(([id, field]) => ({ id: id!, item: 2, title: `${id}: ${field!.split('(')[0]} at a tiny interval over a long range`, request: graphqlPost('acme', `{ ${field} }`), refused: true }));
+].map(([id, field]): AbuseCase => ({
+  id: id!,
+  item: 2,
+  title: `${id}: ${field!.split('(')[0]} at a tiny interval over a long range`,
+  request: graphqlPost('acme', `{ ${field} }`),
+  refused: true,
+}));
 
 pointExplosion.push(
   {
@@ -240,7 +277,8 @@ pointExplosion.push(
     title: 'per-DAY allocation over a century of days',
     request: graphqlPost(
       'acme',
-      `{ allocation(input: { amount: "100", per: DAY, source: "native", metric: "${SEED_METRIC}", from: "1926-01-01", to: "now", segmentBy: "svc", strategy: EVEN }) { total days { day } } }`,
+      `{ allocation(input: { amount: "100", per: DAY, source: "native", metric: "${SEED_METRIC}", from: "1926-01-01", to: "now",
+           segmentBy: "svc", strategy: EVEN }) { total days { day } } }`,
     ),
     refused: true,
   },
@@ -259,23 +297,29 @@ pointExplosion.push(
 );
 
 const allocationOf = (amount: string) =>
-  graphqlPost('acme', `query($amount: Decimal!) { allocation(input: { amount: $amount, source: "native", metric: "${SEED_METRIC}", segmentBy: "svc", strategy: EVEN }) { total } }`, { amount });
+  graphqlPost(
+    'acme',
+    `query($amount: Decimal!) {
+      allocation(input: { amount: $amount, source: "native", metric: "${SEED_METRIC}", segmentBy: "svc", strategy: EVEN }) { total }
+    }`,
+    { amount },
+  );
 
 const decimals: AbuseCase[] = [
-  ['decimal-1e1000000000', '1e1000000000', true],
-  ['decimal-1e100000000', '1e100000000', true],
-  ['decimal-1e-1000000', '1e-1000000', true],
-  ['decimal-800k-digits', '9'.repeat(800_000), true],
-  ['decimal-nan', 'NaN', true],
-  ['decimal-infinity', '-Infinity', true],
-].map(([id, amount, refused]) => ({ id: id as string, item: 3 as const, title: `allocation amount ${String(amount).slice(0, 24)}`, request: allocationOf(amount as string), refused: refused as boolean }));
+  ['decimal-1e1000000000', '1e1000000000'],
+  ['decimal-1e100000000', '1e100000000'],
+  ['decimal-1e-1000000', '1e-1000000'],
+  ['decimal-800k-digits', '9'.repeat(800_000)],
+  ['decimal-nan', 'NaN'],
+  ['decimal-infinity', '-Infinity'],
+].map(([id, amount]): AbuseCase => ({ id: id!, item: 3, title: `allocation amount ${amount!.slice(0, 24)}`, request: allocationOf(amount!), refused: true }));
 
 const deadlines: AbuseCase[] = [
   {
     id: 'hung-appliance-metricdata',
     item: 4,
     title: 'a Darktrace appliance that accepts TCP and never answers, next to a native field',
-    request: graphqlPost('acme', `{ n: ${tenantRead.slice(2, -2)} d: metricData(source: "dt-hung", metric: "internalconnections", from: "now-1h") { values } }`),
+    request: graphqlPost('acme', `{ n: ${tenantRead.slice(2, -2)} d: metricData(source: "dt-hung", metric: "internalconnections") { values } }`),
   },
   {
     id: 'hung-appliance-discovery',
@@ -296,8 +340,8 @@ const nesting: AbuseCase[] = [
     id: 'nested-list-literals-3000',
     item: 5,
     title: '3,000 nested list literals in an argument',
-    request: { method: 'POST', path: '/graphql', headers: headersOf('acme'), body: () => graphqlBody(`{ metricData(source: "native", metrics: ${nestedLists(3000)}) { values } }`) },
-    refused: true,
+    request: acmePost(() => graphqlBody(`{ metricData(source: "native", metrics: ${nestedLists(3000)}) { values } }`)),
+    refused: 'http',
   },
   {
     id: 'json-variable-100000-deep',
@@ -307,30 +351,33 @@ const nesting: AbuseCase[] = [
       method: 'POST',
       path: '/graphql',
       headers: headersOf('acme'),
-      body: () => `{"query":"mutation($l: JSON) { trackMetric(input: { name: \\"${SEED_METRIC}\\", value: 1, labels: $l }) { success } }","variables":{"l":${nestedObjects(100_000)}}}`,
+      body: () => {
+        const query = JSON.stringify(`mutation($l: JSON) { trackMetric(input: { name: "${SEED_METRIC}", value: 1, labels: $l }) { success } }`);
+        return `{"query":${query},"variables":{"l":${nestedObjects(100_000)}}}`;
+      },
     },
-    refused: true,
+    refused: 'http',
   },
   {
     id: 'rest-labels-50000-deep',
     item: 5,
     title: 'REST track labels nested 50,000 deep',
-    request: { method: 'POST', path: '/metrics/track', headers: headersOf('acme'), body: () => `{"name":"${SEED_METRIC}","value":1,"labels":${nestedObjects(50_000)}}` },
-    refused: true,
+    request: restPost('/metrics/track', () => `{"name":"${SEED_METRIC}","value":1,"labels":${nestedObjects(50_000)}}`),
+    refused: 'http',
   },
   {
     id: 'rest-batch-100000-deep',
     item: 5,
     title: 'REST batch body nested 100,000 deep',
     request: { method: 'POST', path: '/metrics/track/batch', headers: headersOf('acme'), body: () => nestedLists(100_000) },
-    refused: true,
+    refused: 'http',
   },
   {
     id: 'body-100000-deep',
     item: 5,
     title: 'a GraphQL request body that is 100,000 nested arrays',
     request: { method: 'POST', path: '/graphql', headers: headersOf('acme'), body: () => nestedLists(100_000) },
-    refused: true,
+    refused: 'http',
   },
   {
     id: 'json-literal-3000-deep',
@@ -340,41 +387,52 @@ const nesting: AbuseCase[] = [
       method: 'POST',
       path: '/graphql',
       headers: headersOf('acme'),
-      body: () => graphqlBody(`mutation { trackMetric(input: { name: "${SEED_METRIC}", value: 1, labels: ${'{a: '.repeat(3000)}1${'}'.repeat(3000)} }) { success } }`),
+      body: () => {
+        const labels = `${'{a: '.repeat(3000)}1${'}'.repeat(3000)}`;
+        return graphqlBody(`mutation { trackMetric(input: { name: "${SEED_METRIC}", value: 1, labels: ${labels} }) { success } }`);
+      },
     },
-    refused: true,
+    refused: 'http',
   },
-  { id: 'selection-depth-3000', item: 5, title: 'selections nested 3,000 deep', request: { ...graphqlPost('acme', ''), body: () => graphqlBody(nestedSelections(3000)) }, refused: true },
-  { id: 'aliases-10000', item: 5, title: '10,000 aliases', request: { ...graphqlPost('acme', ''), body: () => graphqlBody(manyAliases(10_000)) }, refused: true },
-  { id: 'directives-2000', item: 5, title: '2,000 directives on one field', request: { ...graphqlPost('acme', ''), body: () => graphqlBody(manyDirectives(2000)) }, refused: true },
+  { id: 'selection-depth-3000', item: 5, title: 'selections nested 3,000 deep', request: acmePost(() => graphqlBody(nestedSelections(3000))), refused: 'http' },
+  { id: 'aliases-10000', item: 5, title: '10,000 aliases', request: acmePost(() => graphqlBody(manyAliases(10_000))), refused: 'http' },
+  { id: 'aliases-60', item: 5, title: '60 aliases (over the default 50)', request: graphqlPost('acme', manyAliases(60)), refused: 'http' },
+  { id: 'directives-60', item: 5, title: '60 directives (over the default 50)', request: graphqlPost('acme', manyDirectives(60)), refused: 'http' },
+  { id: 'directives-2000', item: 5, title: '2,000 directives on one field', request: acmePost(() => graphqlBody(manyDirectives(2000))), refused: 'http' },
   {
     id: 'tokens-60000',
     item: 5,
     title: 'a document of 60,000 tokens',
     request: { ...graphqlPost('acme', ''), body: () => graphqlBody(`{ __typename ${'__typename '.repeat(60_000)}}`) },
-    refused: true,
+    refused: 'http',
   },
   {
     id: 'depth-limit-20',
     item: 5,
     title: 'a document past the depth limit (an HTTP 400 with a code, not a 200)',
     request: graphqlPost('acme', nestedSelections(20)),
-    refused: true,
+    refused: 'http',
   },
-  { id: 'body-at-limit', item: 5, title: 'a GraphQL body of exactly maxBodyBytes', request: { ...graphqlPost('acme', ''), body: () => paddedGraphqlBody(ABUSE_MAX_BODY_BYTES) } },
-  { id: 'body-over-limit', item: 5, title: 'a GraphQL body of maxBodyBytes + 1', request: { ...graphqlPost('acme', ''), body: () => paddedGraphqlBody(ABUSE_MAX_BODY_BYTES + 1), oversized: true }, refused: true },
+  { id: 'body-at-limit', item: 5, title: 'a GraphQL body of exactly maxBodyBytes', request: acmePost(() => paddedGraphqlBody(ABUSE_MAX_BODY_BYTES)) },
+  {
+    id: 'body-over-limit',
+    item: 5,
+    title: 'a GraphQL body of maxBodyBytes + 1',
+    request: { ...acmePost(() => paddedGraphqlBody(ABUSE_MAX_BODY_BYTES + 1)), oversized: true },
+    refused: 'http',
+  },
   {
     id: 'rest-body-at-limit',
     item: 5,
-    title: 'a REST track body of exactly maxBodyBytes',
-    request: { method: 'POST', path: '/metrics/track', headers: headersOf('acme'), body: () => paddedTrackBody(ABUSE_MAX_BODY_BYTES) },
+    title: 'a REST batch body of exactly maxBodyBytes',
+    request: { method: 'POST', path: '/metrics/track/batch', headers: headersOf('acme'), body: () => paddedTrackBatchBody(ABUSE_MAX_BODY_BYTES) },
   },
   {
     id: 'rest-body-over-limit',
     item: 5,
-    title: 'a REST track body of 8 x maxBodyBytes',
-    request: { method: 'POST', path: '/metrics/track', headers: headersOf('acme'), body: () => paddedTrackBody(8 * ABUSE_MAX_BODY_BYTES), oversized: true },
-    refused: true,
+    title: 'a REST batch body of 8 x maxBodyBytes (past the collector\'s own 4 MiB limit too)',
+    request: { ...restPost('/metrics/track/batch', () => paddedTrackBatchBody(8 * ABUSE_MAX_BODY_BYTES)), oversized: true },
+    refused: 'http',
   },
 ];
 
@@ -395,8 +453,18 @@ const scoping: AbuseCase[] = [
     refused: true,
     leaks: /did you mean/i,
   },
-  { id: 'stats-other-tenants', item: 6, title: "GET /metrics/stats (must count the caller's tenant only)", request: { method: 'GET', path: '/metrics/stats', headers: headersOf('acme') } },
-  { id: 'sources-message', item: 6, title: 'sources { message } (must count the caller\'s tenant only)', request: graphqlPost('acme', '{ sources { id message } }') },
+  {
+    id: 'stats-other-tenants',
+    item: 6,
+    title: "GET /metrics/stats (must count the caller's tenant only)",
+    request: { method: 'GET', path: '/metrics/stats', headers: headersOf('acme') },
+  },
+  {
+    id: 'sources-message',
+    item: 6,
+    title: "sources { message } (must count the caller's tenant only)",
+    request: graphqlPost('acme', '{ sources { id message } }'),
+  },
 ];
 
 const logins: AbuseCase[] = [
@@ -405,7 +473,7 @@ const logins: AbuseCase[] = [
     item: 7,
     title: '400 wrong keys in a burst from one address',
     request: { ...graphqlPost('wrong-key', '{ __typename }'), repeat: 400 },
-    refused: true,
+    refused: 'http',
     throttled: true,
   },
 ];
@@ -424,4 +492,14 @@ const redis: AbuseCase[] = [
  * Every case, in replay order. The failed-login burst comes last: once throttling lands, it may
  * hold back the replaying address for a while.
  */
-export const ABUSE_CORPUS: readonly AbuseCase[] = [...sideDoors, ...sideDoorTransports, ...pointExplosion, ...decimals, ...deadlines, ...nesting, ...scoping, ...redis, ...logins];
+export const ABUSE_CORPUS: readonly AbuseCase[] = [
+  ...sideDoors,
+  ...sideDoorTransports,
+  ...pointExplosion,
+  ...decimals,
+  ...deadlines,
+  ...nesting,
+  ...scoping,
+  ...redis,
+  ...logins,
+];

@@ -26,7 +26,8 @@ const json = fc.jsonValue({ maxDepth: 4 });
 /** Strings the scalars parse: near-misses of times, durations and decimals, and plain junk. */
 const scalarish = fc.oneof(
   fc.string({ maxLength: 40 }),
-  fc.constantFrom('now', 'now-1h', 'now-400000d', 'now-1d/d', '2024-02-30', '1e309', '-1', '', '1ms', '1s', '0s', '-5m', '9'.repeat(40), 'NaN', '1e-1000000', '1e100000'),
+  fc.constantFrom('now', 'now-1h', 'now-400000d', 'now-1d/d', '2024-02-30', '1e309', '-1', '', '1ms', '1s', '0s', '-5m'),
+  fc.constantFrom('9'.repeat(40), 'NaN', '1e-1000000', '1e100000'),
   fc.double().map(String),
   fc.bigInt().map(String),
 );
@@ -40,7 +41,12 @@ describe('fuzzing GraphQL variables against a gateway process with keys configur
   }, 60_000);
   afterAll(() => gateway?.close());
 
-  const post = (query: string, variables: unknown) => ({ method: 'POST' as const, path: '/graphql', headers: headersOf('acme'), body: graphqlBody(query, variables as never) });
+  const post = (query: string, variables: unknown) => ({
+    method: 'POST' as const,
+    path: '/graphql',
+    headers: headersOf('acme'),
+    body: graphqlBody(query, variables as never),
+  });
 
   it('random values in every variable of the series, allocation and track operations', async () => {
     const series = fc.record({

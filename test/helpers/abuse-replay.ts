@@ -170,7 +170,9 @@ export function abuseProblems(outcome: ReplayOutcome, limits: ReplayLimits): str
   }
   const { livez } = outcome;
   if (livez.failure) problems.add(`/livez failed while the case ran: ${livez.failure}`);
-  else if ((livez.slowestMs ?? 0) > limits.boundMs) problems.add(`/livez took ${Math.round(livez.slowestMs!)} ms while the case ran; the bound is ${limits.boundMs} ms`);
+  else if ((livez.slowestMs ?? 0) > limits.boundMs) {
+    problems.add(`/livez took ${Math.round(livez.slowestMs!)} ms while the case ran; the bound is ${limits.boundMs} ms`);
+  }
   const growth = outcome.peakRssBytes - outcome.rssBeforeBytes;
   if (outcome.peakRssBytes > 0 && outcome.rssBeforeBytes > 0 && growth > limits.rssGrowthBoundBytes) {
     problems.add(`peak RSS grew by ${mb(growth)} MB during the case; the bound is ${mb(limits.rssGrowthBoundBytes)} MB`);
