@@ -68,7 +68,7 @@ describe('fuzzing GraphQL variables against a gateway process with keys configur
     );
     await fc.assert(
       fc.asyncProperty(cases, (request) => expectWithstood(gateway, request)),
-      fuzzParameters(300),
+      fuzzParameters(200),
     );
   }, 120_000);
 
