@@ -23,6 +23,11 @@ export interface AbuseGatewayOptions {
   heapLimitMb?: number;
   /** Longest start, from spawn to the first /livez answer. @default 30000 */
   startTimeoutMs?: number;
+  /**
+   * The script to run, given `--config <file>`; another one only to check the harness itself
+   * against a server that misbehaves on purpose. @default "src/main.ts"
+   */
+  script?: string;
 }
 
 /** How much of the child's output is kept for failure messages. */
@@ -119,7 +124,8 @@ export class AbuseGateway {
     this.#output = '';
     this.#exit = undefined;
     const heapLimitMb = this.options.heapLimitMb ?? 1024;
-    const child = spawn(process.execPath, [`--max-old-space-size=${heapLimitMb}`, '--import', 'tsx', 'src/main.ts', '--config', file], {
+    const args = [`--max-old-space-size=${heapLimitMb}`, '--import', 'tsx', this.options.script ?? 'src/main.ts', '--config', file];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, GATEWAY_CONFIG: '', PORT: '', REDIS_URL: '', NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
