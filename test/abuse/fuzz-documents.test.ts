@@ -72,7 +72,7 @@ describe('fuzzing GraphQL documents against a gateway process with keys configur
   it('mutated valid documents and token soup', async () => {
     await fc.assert(
       fc.asyncProperty(callers, fc.oneof(mutated, soup, fc.string({ maxLength: 200 })), (caller, document) => expectWithstood(gateway, post(caller, document))),
-      fuzzParameters(200),
+      fuzzParameters(150),
     );
   }, 120_000);
 

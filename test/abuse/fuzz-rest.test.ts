@@ -65,7 +65,7 @@ describe('fuzzing the collector REST routes against a gateway process with keys 
   it('random and metric-shaped bodies on the track routes, and random reads', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(track, rawBodies, reads), (request) => expectWithstood(gateway, request)),
-      fuzzParameters(200),
+      fuzzParameters(150),
     );
   }, 120_000);
 

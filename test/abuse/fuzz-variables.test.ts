@@ -68,7 +68,7 @@ describe('fuzzing GraphQL variables against a gateway process with keys configur
     );
     await fc.assert(
       fc.asyncProperty(cases, (request) => expectWithstood(gateway, request)),
-      fuzzParameters(200),
+      fuzzParameters(150),
     );
   }, 120_000);
 

@@ -64,6 +64,17 @@ export class AbuseGateway {
     return this.#exit;
   }
 
+  /**
+   * Why the process ended, waiting up to `withinMs` for it to end: a connection reset can reach
+   * the client before the parent sees the child's exit, so a failed request asks this.
+   */
+  async exitWithin(withinMs: number): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#exited, new Promise((resolve) => (timer = setTimeout(resolve, withinMs)))]);
+    clearTimeout(timer);
+    return this.#exit;
+  }
+
   /** The last lines the child wrote (stdout and stderr), for failure messages. */
   outputTail(chars = 2_000): string {
     return this.#output.slice(-chars);

@@ -60,6 +60,8 @@ const TAIL_BYTES = 4 * 1024;
 const GRACE_MS = 2_000;
 /** Pause between /livez probes: enough to see a stall, without the prober loading the machine. */
 const PROBE_PAUSE_MS = 20;
+/** How long a failed case waits to see whether the process ended. */
+const EXIT_NOTICE_MS = 1_000;
 /** Copies of a repeated request in flight at once. */
 const BURST = 50;
 
@@ -82,7 +84,11 @@ export async function replay(gateway: AbuseGateway, request: AbuseRequest, limit
   });
   const livez = await probeLivez(gateway, limits.boundMs, () => done, started);
   const answers = await sending;
-  return { answers, livez, rssBeforeBytes, peakRssBytes: gateway.peakRssBytes(), exit: gateway.exit };
+  const peakRssBytes = gateway.peakRssBytes();
+  // A request that failed may be the first sign of a process that ended: wait for its exit to be seen.
+  const failed = livez.failure !== undefined || answers.some((answer) => answer.error !== undefined);
+  const exit = failed ? await gateway.exitWithin(EXIT_NOTICE_MS) : gateway.exit;
+  return { answers, livez, rssBeforeBytes, peakRssBytes, exit };
 }
 
 /**
