@@ -5,6 +5,7 @@
  * Usage: npm run bench                 the gateway under load (gateway-load.ts: issue 11's suite)
  *        npm run bench -- all          every bench/*.ts
  *        npm run bench -- native-ingest just the ones named
+ *        npm run bench -- abuse        issue 21's abuse corpus: worst stall and peak RSS next to an idle baseline
  * Helpers the benchmarks start live in bench/load/ and are not benchmarks themselves.
  */
 import { spawnSync } from 'node:child_process';
