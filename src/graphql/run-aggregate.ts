@@ -32,7 +32,7 @@ export async function runAggregate(
   source: MetricSource,
   request: AggregateRequest,
   /** The demand check, given the query as it will be asked, before any source is asked. */
-  charge: (query: MetricQuery) => Promise<void>,
+  charge: (query: MetricQuery) => Promise<unknown>,
 ): Promise<AggregateGroupModel[]> {
   const built = buildMetricQuery(source, { ...request, metric: request.metric, metrics: undefined }, ctx.now);
   const requested = built.requested;

@@ -55,13 +55,15 @@ export const limitsSchema = z.strictObject({
   demand: z
     .strictObject({
       /**
-       * Points one root field may build (series x points per series, groups x buckets). Sized by
-       * bench/demand.ts (figures in bench/RESULTS.md): under a second of one core even for points
-       * sent as `points { timestamp value }`, under 3 MB of answer. @default 50000
+       * Points one root field may build (series x points per series, groups x buckets); a point
+       * sent as a `Point` object (`points { timestamp value }`, buckets, trend series) counts 10,
+       * one in the columnar `timestamps`/`values` counts 1. Sized by bench/demand.ts (figures in
+       * bench/RESULTS.md): under a second of one core and some 10 MB of answer in either form.
+       * @default 500000
        */
-      maxPointsPerField: positiveInt.max(POINTS_BACKSTOP).default(50_000),
-      /** Points all root fields of one request (aliases add up) may build together. @default 50000 */
-      maxPointsPerRequest: positiveInt.default(50_000),
+      maxPointsPerField: positiveInt.max(POINTS_BACKSTOP).default(500_000),
+      /** Points all root fields of one request (aliases add up) may build together, counted alike. @default 500000 */
+      maxPointsPerRequest: positiveInt.default(500_000),
       /**
        * Spacing of raw points assumed for a query without interval when the source cannot say
        * (Argus records); ms. @default 60000 (one a minute)

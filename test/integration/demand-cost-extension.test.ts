@@ -35,7 +35,7 @@ describe('extensions.cost', () => {
     const points = first.data!.panel.reduce((sum: number, series: { values: unknown[] }) => sum + series.values.length, 0);
     expect(first.data!.panel).toHaveLength(2);
     const cost = (first as any).extensions.cost;
-    expect(cost).toMatchObject({ unit: 'points', actual: points, max: 50_000, result: 'COST_OK', fields: { panel: { actual: points, max: 50_000 } } });
+    expect(cost).toMatchObject({ unit: 'points', actual: points, max: 500_000, result: 'COST_OK', fields: { panel: { actual: points, max: 500_000 } } });
     expect(cost.estimated).toBeGreaterThanOrEqual(points);
     expect(cost.estimated).toBeLessThanOrEqual(2 * 26);
 
@@ -44,6 +44,24 @@ describe('extensions.cost', () => {
     expect(await hits()).toBe(before + 1);
     expect((again as any).extensions.cost).toEqual(cost);
     expect(again.data).toEqual(first.data);
+  });
+
+  it('counts a point sent as a Point object ten times a point in columns, wherever a fragment selects it', async () => {
+    const did = emulator.devices[1]!.did;
+    const ask = (selection: string) =>
+      gql(gateway, `{ panel: metricData(source: "dt", metric: "connections", from: ${hoursAgo(30)}, to: ${hoursAgo(6)}, interval: "1h",
+        darktrace: { devices: ["${did}"] }) { ${selection} } }${selection === '...P' ? ' fragment P on Series { points { timestamp value } }' : ''}`);
+    const columns = await ask('timestamps values');
+    expect(columns.errors).toBeUndefined();
+    const points = columns.data!.panel[0].values.length;
+    expect((columns as any).extensions.cost.actual).toBe(points);
+    for (const selection of ['points { value }', '... on Series { pts: points { timestamp } }', '...P']) {
+      const objects = await ask(selection);
+      expect(objects.errors, selection).toBeUndefined();
+      const cost = (objects as any).extensions.cost;
+      expect(cost.estimated, selection).toBe(10 * (columns as any).extensions.cost.estimated);
+      expect(cost.actual, selection).toBe(10 * points);
+    }
   });
 
   it('is absent where no field reads points', async () => {

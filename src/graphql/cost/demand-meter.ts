@@ -2,10 +2,18 @@ import { formatDuration, MS } from '../../core/duration.js';
 import { BadUserInputError } from '../../core/errors.js';
 import { smallestFittingStep } from '../../core/points.js';
 
+/**
+ * What one point counts against a budget when the answer carries it as a `Point` object
+ * (`points { timestamp value }`, aggregate `buckets`, trend `series`): graphql-js resolves an object
+ * and formats an ISO time per point, some 10 to 60 times the CPU and 10 times the bytes of the same
+ * point in the columnar `timestamps`/`values` (bench/demand.ts). A point in columns counts 1.
+ */
+export const POINT_OBJECT_COST = 10;
+
 export interface DemandBudgets {
-  /** Points one root field may build. */
+  /** Points one root field may build (a point sent as a Point object counts POINT_OBJECT_COST). */
   maxPointsPerField: number;
-  /** Points all root fields of one request may build together. */
+  /** Points all root fields of one request may build together (counted as for one field). */
   maxPointsPerRequest: number;
   /** Spacing of raw points assumed when a source cannot say, for queries without interval. */
   assumedRawIntervalMs: number;
@@ -26,6 +34,8 @@ export interface FieldDemand {
   intervalFixes?: boolean;
   /** The argument a refusal names in `extensions.field`. @default 'interval' */
   argument?: string;
+  /** What each point counts: 1 in columns, POINT_OBJECT_COST as a Point object. @default 1 */
+  costPerPoint?: number;
 }
 
 /** Apollo Router's result codes for demand control. */
@@ -72,6 +82,8 @@ export class DemandMeter {
   #actual = 0;
   #result: CostResult = 'COST_OK';
   readonly #fields = new Map<string, { estimated: number; actual?: number }>();
+  /** Each charged field's cost per point, for counting its actual points the same way. */
+  readonly #costPerPoint = new Map<string, number>();
 
   constructor(readonly budgets: DemandBudgets) {}
 
@@ -82,21 +94,26 @@ export class DemandMeter {
 
   /** Charges a field its estimate, or refuses it (nothing is charged then). */
   estimate(demand: FieldDemand): number {
-    const points = Math.max(0, demand.series) * Math.max(0, demand.pointsPerSeries);
+    const perPoint = demand.costPerPoint ?? 1;
+    const points = Math.max(0, demand.series) * Math.max(0, demand.pointsPerSeries) * perPoint;
     const { maxPointsPerField, maxPointsPerRequest } = this.budgets;
     const left = maxPointsPerRequest - this.#estimated;
     if (points > maxPointsPerField) this.#refuse(demand, points, 'maxPointsPerField', maxPointsPerField, maxPointsPerField);
     if (points > left) this.#refuse(demand, points, 'maxPointsPerRequest', maxPointsPerRequest, left);
     this.#estimated += points;
     this.#fields.set(demand.field, { estimated: points });
+    this.#costPerPoint.set(demand.field, perPoint);
     return points;
   }
 
   /**
-   * Records the points a field's answer holds. The hard guard: an answer over the field budget
+   * Records the points a field's answer holds (each counting `costPerPoint`, by default what its
+   * estimate counted). The hard guard: an answer over the field budget
    * (the estimate was wrong: more series than could be known) is refused rather than sent.
    */
-  actual(field: string, points: number): void {
+  actual(field: string, built: number, costPerPoint = this.#costPerPoint.get(field) ?? 1): void {
+    this.#costPerPoint.set(field, costPerPoint);
+    const points = built * costPerPoint;
     const entry = this.#fields.get(field) ?? { estimated: 0 };
     entry.actual = (entry.actual ?? 0) + points;
     this.#fields.set(field, entry);
@@ -109,7 +126,7 @@ export class DemandMeter {
     this.#result = 'COST_ACTUAL_TOO_EXPENSIVE';
     const [budget, max] = over;
     throw new DemandExceededError(
-      `${field}: the answer holds ${entry.actual} points, more than estimated (${entry.estimated}); limits.demand.${budget} is ${max}. ` +
+      `${field}: the answer ${this.#costPerPoint.get(field) === 1 ? 'holds' : 'counts'} ${entry.actual} points, more than estimated (${entry.estimated}); limits.demand.${budget} is ${max}. ` +
         'Use a coarser interval, a shorter range or filters that match fewer series',
       { budget, max, estimated: entry.estimated, actual: entry.actual },
     );
@@ -123,15 +140,17 @@ export class DemandMeter {
 
   #refuse(demand: FieldDemand, points: number, budget: Budget, max: number, room: number): never {
     this.#result = 'COST_ESTIMATED_TOO_EXPENSIVE';
+    const perPoint = demand.costPerPoint ?? 1;
     const shape = `${demand.series} series x ${demand.pointsPerSeries} points over ${roughly(demand.rangeMs)}` +
-      (demand.stepMs !== undefined ? ` at ${formatDuration(demand.stepMs)}` : ' of raw points');
+      (demand.stepMs !== undefined ? ` at ${formatDuration(demand.stepMs)}` : ' of raw points') +
+      (perPoint !== 1 ? `, each a Point object counting ${perPoint}` : '');
     const taken = budget === 'maxPointsPerRequest' ? ` (${max - room} already taken by other fields of this request)` : '';
-    const step = demand.intervalFixes === false || room < 2 ? undefined : smallestFittingStep(demand.rangeMs, demand.series, room);
+    const step = demand.intervalFixes === false || room < 2 ? undefined : smallestFittingStep(demand.rangeMs, demand.series, Math.floor(room / perPoint));
     const fix = step !== undefined && step < demand.rangeMs
       ? `use an interval of at least ${formatDuration(step)} or a shorter range`
       : 'use a shorter range or filters that match fewer series';
     throw new DemandExceededError(
-      `${demand.field} would build about ${points} points (${shape}); limits.demand.${budget} is ${max}${taken}. To fit, ${fix}`,
+      `${demand.field} would ${perPoint === 1 ? 'build' : 'count'} about ${points} points (${shape}); limits.demand.${budget} is ${max}${taken}. To fit, ${fix}`,
       { budget, max, estimated: points, ...(step !== undefined && step < demand.rangeMs ? { suggestedInterval: formatDuration(step) } : {}) },
       demand.argument,
     );

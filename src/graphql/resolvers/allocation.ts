@@ -64,7 +64,7 @@ async function resolveAllocation(input: AllocationInput, ctx: GatewayContext, in
     darktrace: input.darktrace,
     argus: input.argus,
     dynatrace: input.dynatrace,
-  }, (query) => chargeGroupField(ctx, info, source, query, { groupBy: [input.segmentBy], intervalFixes: false, argument: 'from', input: 'none' }));
+  }, (query) => chargeGroupField(ctx, info, source, query, { groupBy: [input.segmentBy], intervalFixes: false, argument: 'from', input: 'none', pointObjects: 'always' }));
 
   const usage = new Map<string, Map<number, number>>();
   for (const group of groups) {

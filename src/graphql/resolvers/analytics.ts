@@ -49,10 +49,13 @@ export const analyticsResolvers: Resolvers = {
 async function resolveAggregate(args: QueryAggregateArgs, ctx: GatewayContext, info: GraphQLResolveInfo): Promise<AggregateGroupModel[]> {
   const source = ctx.registry.get(args.source);
   const groupBy = checkGroupBy(args.groupBy);
+  let costPerPoint = 1;
   const groups = await runAggregate(ctx, source, { ...args, fn: args.function.toLowerCase() as AggregateFunction, groupBy }, (query) =>
-    chargeGroupField(ctx, info, source, query, { groupBy, limit: args.limit, input: 'none' }),
+    chargeGroupField(ctx, info, source, query, { groupBy, limit: args.limit, input: 'none', pointObjects: ['buckets'] }).then((cost) => {
+      costPerPoint = cost;
+    }),
   );
-  ctx.demand.actual(fieldKey(info), pointsInGroups(groups));
+  ctx.demand.actual(fieldKey(info), pointsInGroups(groups), costPerPoint);
   return groups;
 }
 
@@ -72,7 +75,12 @@ async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext, info: Gra
   const intervalMs = args.interval ?? autoStep(probe.requested, TREND_STEPS);
   const query = { ...probe.query, range: alignRange(probe.requested, intervalMs), intervalMs };
   const forecastIntervals = args.forecastIntervals ?? 6;
-  await chargeGroupField(ctx, info, source, query, { groupBy, extraPerGroup: forecastIntervals, input: 'resampled' });
+  const costPerPoint = await chargeGroupField(ctx, info, source, query, {
+    groupBy,
+    extraPerGroup: forecastIntervals,
+    input: 'resampled',
+    pointObjects: ['series', 'forecast', 'anomalies'],
+  });
   const series = await ctx.loaders.load(source, query);
   const combine = (args.combine?.toLowerCase() as AggregateFunction | undefined) ?? (series.some((s) => s.type === 'counter') ? 'sum' : 'avg');
   if (combine === 'wavg' || combine === 'percentile') {
@@ -94,7 +102,7 @@ async function resolveTrend(args: QueryTrendArgs, ctx: GatewayContext, info: Gra
       }),
     };
   });
-  ctx.demand.actual(fieldKey(info), trends.reduce((sum, trend) => sum + trend.timestamps.length + trend.result.forecast.length, 0));
+  ctx.demand.actual(fieldKey(info), trends.reduce((sum, trend) => sum + trend.timestamps.length + trend.result.forecast.length, 0), costPerPoint);
   return trends;
 }
 

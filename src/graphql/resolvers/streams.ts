@@ -8,7 +8,7 @@ import type { StreamEvent } from '../../streams/stream-hub.js';
 import type { GatewayContext } from '../context.js';
 import { toGraphQLError } from '../errors.js';
 import type { Resolvers, SubscriptionMetricStreamArgs } from '../generated/resolvers-types.js';
-import { fieldKey, shapeOf } from '../cost/estimate.js';
+import { fieldKey, seriesPointCost, shapeOf } from '../cost/estimate.js';
 import { buildMetricQuery } from '../metric-query.js';
 
 const MAX_BACKFILL_MS = MS.DAY;
@@ -41,7 +41,7 @@ async function chargeBackfill(ctx: GatewayContext, info: GraphQLResolveInfo, sou
   const window = { ...query, range: { from: ctx.now - backfillMs, to: ctx.now } };
   delete window.intervalMs;
   const shape = await shapeOf(ctx, source, window);
-  ctx.demand.estimate({ field: fieldKey(info), ...shape, intervalFixes: false, argument: 'backfill' });
+  ctx.demand.estimate({ field: fieldKey(info), ...shape, intervalFixes: false, argument: 'backfill', costPerPoint: seriesPointCost(info, ['series']) });
 }
 
 /**
