@@ -24,6 +24,15 @@ function freshQuery(): string {
   return `{ metricData(source: "dt", metric: "connections", from: ${hoursAgo(6)}, to: ${hoursAgo(1)}, interval: "1h", darktrace: { devices: ["${did}"] }) { values } }`;
 }
 
+/**
+ * Resolves once the appliance has the first instance's call: its claim on the key is in Redis by
+ * then (it claims before it asks), so the second instance is sure to find it, however busy the
+ * machine. Waiting a fixed 50 ms instead raced the first request on a loaded CI machine.
+ */
+async function upstreamAsked(before: number): Promise<void> {
+  while (emulator.count('/metricdata') === before) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 beforeAll(async () => {
   emulator = await DarktraceEmulator.start({ settings: { delayMs: 300 } });
   prefix = uniquePrefix('flight');
@@ -49,14 +58,15 @@ describe('single flight across instances sharing Redis', () => {
   });
 
   it('waits for a holder whose vendor call outlasts the claim lease: the holder renews it in Redis', async () => {
-    // The appliance takes 300 ms; a claim lasts 100 ms unless renewed.
-    const config = { redis: { url: inject('redisUrl'), keyPrefix: prefix }, cache: { responses: false as const, claimLease: '100ms' }, sources: [source(emulator.url)] };
+    // The appliance takes 1.2 s this once; a claim lasts 300 ms unless renewed (every 150 ms).
+    const config = { redis: { url: inject('redisUrl'), keyPrefix: prefix }, cache: { responses: false as const, claimLease: '300ms' }, sources: [source(emulator.url)] };
     const [c, d] = await Promise.all([startGateway(config), startGateway(config)]);
     try {
       const query = freshQuery();
       const before = emulator.count('/metricdata');
+      emulator.inject({ latencyMs: 900, match: (request) => request.url.pathname === '/metricdata' });
       const first = gql(c, query);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await upstreamAsked(before);
       const second = await gql(d, query);
       expect((await first).errors).toBeUndefined();
       expect(second).toEqual(await first);
@@ -72,7 +82,7 @@ describe('single flight across instances sharing Redis', () => {
     // The first call fails (a 400 is not retried); the other instance, waiting on it, then asks and gets the answer.
     emulator.inject({ status: 400, body: { error: 'INPUT ERROR' }, latencyMs: 300, match: (request) => request.url.pathname === '/metricdata' });
     const first = gql(a, query);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await upstreamAsked(before);
     const second = await gql(b, query);
     expect((await first).errors?.[0]?.extensions?.code).toBeDefined();
     expect(second.errors).toBeUndefined();
