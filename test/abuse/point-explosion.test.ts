@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EMULATOR_TOKENS, DarktraceEmulator } from '../../src/emulators/darktrace/emulator.js';
 import type { Gateway } from '../../src/gateway.js';
@@ -57,6 +58,16 @@ describe('point explosion', () => {
   it('answers at the interval the refusal suggests, with the estimate and the actual count in extensions.cost', async () => {
     const asked = (interval: string) => `{ metricData(source: "native", metric: "cpu", from: "now-1y", interval: "${interval}") { values } }`;
     const refused = await gql(gateway, asked('1m'));
+    // docs/demand-control.md shows this query and this refusal.
+    const manual = readFileSync(new URL('../../docs/demand-control.md', import.meta.url), 'utf8');
+    expect(manual).toContain(asked('1m'));
+    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(manual)![1]!);
+    // A year at 1m is 525,600 or 525,601 buckets, as `now` falls on a minute boundary or not.
+    const anyYear = (value: unknown) =>
+      JSON.parse(JSON.stringify(value), (_, item: unknown) =>
+        item === 1_576_800 || item === 1_576_803 ? '3N' : typeof item === 'string' ? item.replace(/\b52560[01]\b/g, 'N').replace(/\b157680[03]\b/g, '3N') : item,
+      );
+    expect(anyYear({ errors: refused.errors, data: refused.data })).toEqual(anyYear(shown));
     const suggested = refused.errors![0]!.extensions!.cost.suggestedInterval as string;
     // Three series over a year within 500,000 points: 5m (3 x 105,121) is the smallest round step.
     expect(suggested).toBe('5m');
