@@ -1,4 +1,5 @@
-import { BadUserInputError } from '../core/errors.js';
+import { quoted } from '../core/echo.js';
+import { BadUserInputError, ForbiddenError } from '../core/errors.js';
 import { parseTime, resolveTime } from '../core/time.js';
 import type { NativeSource } from '../sources/native/adapter.js';
 import type { RawTrack } from '../sources/native/point.js';
@@ -116,7 +117,8 @@ export function toRawTrack(item: Record<string, unknown>, ctx: Pick<TrackContext
   let tenantId = item.tenant_id;
   if (ctx.tenant !== undefined) {
     if (tenantId !== undefined && tenantId !== null && tenantId !== ctx.tenant) {
-      throw new BadUserInputError(`tenant_id '${String(tenantId)}' is not the tenant this client may write for ('${ctx.tenant}')`, { field: 'tenant_id' });
+      // FORBIDDEN, as GraphQL's trackMetric answers the same write: the value is well formed, the caller may not use it.
+      throw new ForbiddenError(`tenant_id ${quoted(tenantId)} is not the tenant this client may write for ('${ctx.tenant}')`, { field: 'tenant_id' });
     }
     tenantId = ctx.tenant;
   }

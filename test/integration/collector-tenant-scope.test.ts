@@ -39,8 +39,8 @@ describe('the collector API scoped to a tenant', () => {
 
   it('stores a bound write under its tenant and refuses one for another tenant', async () => {
     const refused = await track(api, '/metrics/track', { name: 'orders', value: 9, tenant_id: 'globex' }, as('acme'));
-    expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ detail: "tenant_id 'globex' is not the tenant this client may write for ('acme')", code: 'BAD_USER_INPUT', field: 'tenant_id' });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ detail: 'tenant_id "globex" is not the tenant this client may write for (\'acme\')', code: 'FORBIDDEN', field: 'tenant_id' });
     const all = (await read(api, '/metrics/series?name=orders')).body.series.map((s: { tenant_id: string; latest_value: number }) => [s.tenant_id, s.latest_value]);
     expect(all.sort()).toEqual([['acme', 1], ['globex', 2]]);
   });
