@@ -71,7 +71,9 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<any, an
       if (typeof value === 'string') headers.set(key, value);
       else if (Array.isArray(value)) headers.set(key, value.join(', '));
     }
-    return new Request(`http://localhost${upgrade.url ?? options.graphqlPath}`, { headers });
+    // POST, not the upgrade's GET: an operation on an open socket is a message, and yoga's rule for
+    // GET (no mutations, as a link or an <img> could send one) would refuse every mutation sent here.
+    return new Request(`http://localhost${upgrade.url ?? options.graphqlPath}`, { method: 'POST', headers });
   };
   const disposable = useServer(
     {
