@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import { nestsDeeperThan } from '../core/nesting.js';
 import { scanDocument } from './document-scan.js';
 import { jsonNestingLimit } from './json-nesting-stream.js';
@@ -28,6 +29,8 @@ export interface DocumentScanOptions {
  */
 export function useDocumentScan(options: DocumentScanOptions): Plugin {
   const checked = new WeakSet<object>();
+  // Documents that passed, as yoga's parse cache keeps them: a dashboard's refresh is not lexed again.
+  const passed = new LRUCache<string, true>({ max: 1000, maxSize: 4 * 1024 * 1024, sizeCalculation: (_, text) => Math.max(1, text.length) });
   const inputProblem = (...values: unknown[]) => {
     for (const value of values) {
       if (value === null || typeof value !== 'object' || checked.has(value)) continue;
@@ -53,9 +56,11 @@ export function useDocumentScan(options: DocumentScanOptions): Plugin {
     },
     onParse({ params }) {
       const text = typeof params.source === 'string' ? params.source : params.source.body;
+      if (passed.has(text)) return;
       const shape = scanDocument(text, options.maxTokens, options.maxNesting);
       if (shape && shape.tokens > options.maxTokens) throw documentLimitError('tokens');
       if (shape && shape.nesting > options.maxNesting) throw documentLimitError('nesting');
+      passed.set(text, true);
     },
     onExecute({ args, setResultAndStopExecution }) {
       const problem = inputProblem(args.variableValues);

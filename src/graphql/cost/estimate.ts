@@ -49,8 +49,29 @@ export function seriesPointCost(info: GraphQLResolveInfo, path: readonly string[
   return selects(info, [...path, 'points']) ? POINT_OBJECT_COST : 1;
 }
 
+/**
+ * Answers per field node and path: a cached document (yoga's parse cache) brings the same nodes
+ * back on every request, so a dashboard's panel is walked once, not once per refresh.
+ */
+const selected = new WeakMap<object, Map<string, boolean>>();
+
 /** Whether the root field's selection reaches the object field at `path`, through any fragments (by field name, not alias). */
 function selects(info: GraphQLResolveInfo, path: readonly string[]): boolean {
+  // Fragments are part of the answer, and they belong to the same document as the node.
+  const node = info.fieldNodes.length === 1 && Object.keys(info.fragments).length === 0 ? info.fieldNodes[0]! : undefined;
+  const key = path.join('.');
+  const known = node && selected.get(node)?.get(key);
+  if (known !== undefined) return known;
+  const found = walk(info, path);
+  if (node) {
+    let byPath = selected.get(node);
+    if (!byPath) selected.set(node, (byPath = new Map()));
+    byPath.set(key, found);
+  }
+  return found;
+}
+
+function walk(info: GraphQLResolveInfo, path: readonly string[]): boolean {
   let level: SelectionSetNode[] = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
   for (const name of path) {
     const next: SelectionSetNode[] = [];
