@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway.js';
@@ -6,8 +5,8 @@ import { MemoryWindowCounter } from '../../src/limits/window-counter.js';
 import { startGateway } from '../helpers/gateway.js';
 import { rawRequest, UPGRADE_HEADERS } from '../helpers/raw-http.js';
 import { uniquePrefix } from '../helpers/collector.js';
+import { sha } from '../helpers/api-keys.js';
 
-const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const KEY = 'the-right-login-key';
 const MAX = 5;
 const WINDOW_MS = 60_000;

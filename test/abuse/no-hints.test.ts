@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { gql, startGateway } from '../helpers/gateway.js';
+import { sha, as } from '../helpers/api-keys.js';
 
 /**
  * An identity without introspection cannot map the schema by guessing: no "Did you mean" for
@@ -9,9 +9,7 @@ import { gql, startGateway } from '../helpers/gateway.js';
  * literals or in variables. An identity with introspection keeps every hint.
  */
 
-const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const KEYS = { viewer: 'viewer-hints-key', admin: 'admin-hints-key' };
-const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
 const CASES: Array<[what: string, query: string, variables: Record<string, unknown> | undefined, hint: RegExp]> = [
   ['a field', '{ sourcez { id } }', undefined, /Did you mean "sources"\?/],

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway.js';
 import { startGateway } from '../helpers/gateway.js';
 import { rawRequest, UPGRADE_HEADERS, type RawAnswer } from '../helpers/raw-http.js';
+import { sha } from '../helpers/api-keys.js';
 
-const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const REQUESTS = 2;
 const QUERY = '{ sources { id } }';
 const BODY = JSON.stringify({ query: QUERY });

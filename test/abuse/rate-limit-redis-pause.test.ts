@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +6,8 @@ import { RedisWindowCounter } from '../../src/limits/window-counter.js';
 import { uniquePrefix } from '../helpers/collector.js';
 import { gql, startGateway } from '../helpers/gateway.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/redis.js';
+import { sha } from '../helpers/api-keys.js';
 
-const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const KEY = 'redis-pause-key';
 
 /**

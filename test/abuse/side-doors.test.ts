@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Gateway } from '../../src/gateway.js';
 import { gql, startGateway } from '../helpers/gateway.js';
 import { rawRequest, UPGRADE_HEADERS, type RawAnswer } from '../helpers/raw-http.js';
+import { sha } from '../helpers/api-keys.js';
 
-const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const KEYS = { acme: 'acme-side-door-key', globex: 'globex-side-door-key', admin: 'admin-side-door-key' };
 /** A metric only the seeded tenant wrote: if its name shows up in an answer, data got out. */
 const SECRET_METRIC = 'acme_secret_revenue';

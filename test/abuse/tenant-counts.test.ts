@@ -1,17 +1,15 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway.js';
 import { read, track } from '../helpers/collector.js';
 import { gql, startGateway } from '../helpers/gateway.js';
+import { sha, as } from '../helpers/api-keys.js';
 
 /**
  * What a tenant learns about the collector counts its own series only: /metrics/stats and
  * `sources { message }` once counted every tenant's, telling each tenant how busy the others are.
  */
 
-const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const KEYS = { acme: 'acme-counts-key', globex: 'globex-counts-key' };
-const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe('tenant-scoped counts', () => {
   let gateway: Gateway;
