@@ -91,7 +91,6 @@ try {
   const idle = await idleBaseline(gateway);
   const rows: Row[] = [];
   for (const abuse of ABUSE_CORPUS) {
-    if (abuse.skip) continue;
     const outcome = await replay(gateway, abuse.request, LIMITS);
     const wrong = await gateway.ensureAlive(PATIENCE_MS);
     const note = outcome.exit
